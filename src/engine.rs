@@ -1,0 +1,345 @@
+//! The engine: one DuckDB session that sees every lake table as a view.
+//!
+//! Views are named like the BigQuery tables (`nba_raw.nbac_schedule`), so a
+//! model's SQL reads the same here as in the reference platform. A table with
+//! no files yet is an empty view with the registry's columns, so models and
+//! ad hoc queries bind against any lake, fresh or full.
+//!
+//! Models follow the incremental-by-time contract: a model computes
+//! `[$start_date, $end_date]` in one set-based pass and may read history
+//! before `$start_date`. The engine, not the model, then keeps only the rows
+//! whose registry date column falls in the range and checks the grain is
+//! unique, so no model can write outside its range or duplicate a row.
+
+use arrow::array::RecordBatch;
+use chrono::NaiveDate;
+use duckdb::Connection;
+
+use crate::dates::DateRange;
+use crate::lake::{self, Lake, WriteScope, WriteStats, PART_FILE};
+use crate::registry::{Dataset, TableId};
+
+/// Errors of the SQL seam; each names the table or statement it concerns.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("engine: {context}: {source}")]
+    DuckDb {
+        context: String,
+        #[source]
+        source: duckdb::Error,
+    },
+    #[error("{table} {range}: model failed: {source}")]
+    Model {
+        table: TableId,
+        range: DateRange,
+        #[source]
+        source: duckdb::Error,
+    },
+    #[error("{table} {range}: grain ({grain}) is not unique, e.g. {example}")]
+    Grain {
+        table: TableId,
+        range: DateRange,
+        grain: String,
+        example: String,
+    },
+    #[error("{table}: a model needs a date column to run over a range")]
+    Unpartitioned { table: TableId },
+    #[error(
+        "model parameter `${0}` is not defined (known: $start_date, $end_date, $mode, $as_of)"
+    )]
+    UnknownParam(String),
+    #[error("lake `{0}` is not local: the engine reads a bucket lake through a local cache, which this build does not have yet")]
+    RemoteLake(String),
+    #[error(transparent)]
+    Lake(#[from] lake::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Which population a context model computes (reference-phase3 §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// The players who actually appeared, as of each game's tip-off.
+    #[default]
+    Historical,
+    /// Rostered players for scheduled games, as of `as_of`.
+    Live,
+}
+
+/// The parameters a model's SQL may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelParams {
+    pub range: DateRange,
+    pub mode: Mode,
+    /// The end of the information horizon for live runs.
+    pub as_of: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl ModelParams {
+    /// Historical parameters over `range`.
+    pub fn historical(range: DateRange) -> ModelParams {
+        ModelParams {
+            range,
+            mode: Mode::Historical,
+            as_of: None,
+        }
+    }
+
+    fn literal(&self, name: &str) -> Option<String> {
+        let date = |d: NaiveDate| format!("DATE '{d}'");
+        Some(match name {
+            "start_date" => date(self.range.start),
+            "end_date" => date(self.range.end),
+            "mode" => match self.mode {
+                Mode::Historical => "'historical'".into(),
+                Mode::Live => "'live'".into(),
+            },
+            "as_of" => match self.as_of {
+                Some(t) => format!("TIMESTAMPTZ '{}'", t.format("%Y-%m-%d %H:%M:%S%.6f+00")),
+                None => "CAST(NULL AS TIMESTAMPTZ)".into(),
+            },
+            _ => return None,
+        })
+    }
+}
+
+/// Replaces `$name` parameters with typed literals. Only the known names are
+/// accepted, and their values are dates, timestamps and a closed enum that we
+/// render ourselves, so the substitution cannot inject SQL.
+pub fn bind_params(sql: &str, params: &ModelParams) -> Result<String> {
+    let mut out = String::with_capacity(sql.len() + 64);
+    let mut rest = sql;
+    while let Some(pos) = rest.find('$') {
+        out.push_str(&rest[..pos]);
+        let after = &rest[pos + 1..];
+        let len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        let name = &after[..len];
+        if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+            out.push('$');
+            rest = after;
+            continue;
+        }
+        out.push_str(
+            &params
+                .literal(name)
+                .ok_or_else(|| Error::UnknownParam(name.into()))?,
+        );
+        rest = &after[len..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Quotes an identifier for DuckDB.
+fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Quotes a string literal for DuckDB.
+fn string_literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// A DuckDB session over one lake.
+pub struct Engine<'l> {
+    conn: Connection,
+    lake: &'l Lake,
+}
+
+impl<'l> Engine<'l> {
+    /// Opens an in-memory DuckDB session with a view for every registry table.
+    pub fn open(lake: &'l Lake) -> Result<Engine<'l>> {
+        let conn = Connection::open_in_memory().map_err(|source| Error::DuckDb {
+            context: "open".into(),
+            source,
+        })?;
+        let engine = Engine { conn, lake };
+        // Session settings that make results independent of the machine.
+        engine
+            .execute_batch("SET TimeZone = 'UTC'")
+            .or_else(|_| Ok::<_, Error>(()))?;
+        for ds in Dataset::ALL {
+            engine.execute_batch(&format!("CREATE SCHEMA IF NOT EXISTS {}", ident(ds.name())))?;
+        }
+        for &table in TableId::ALL {
+            engine.refresh(table)?;
+        }
+        Ok(engine)
+    }
+
+    /// The lake this session reads.
+    pub fn lake(&self) -> &'l Lake {
+        self.lake
+    }
+
+    fn execute_batch(&self, sql: &str) -> Result<()> {
+        self.conn
+            .execute_batch(sql)
+            .map_err(|source| Error::DuckDb {
+                context: first_line(sql),
+                source,
+            })
+    }
+
+    /// (Re)creates the view of `table` over its current files; call it after
+    /// writing the table.
+    pub fn refresh(&self, table: TableId) -> Result<()> {
+        let def = table.def();
+        let root = self
+            .lake
+            .local_root()
+            .ok_or_else(|| Error::RemoteLake(self.lake.root().into()))?;
+        let has_files = !self.lake.partitions(table)?.is_empty();
+        let select_list = def
+            .columns
+            .iter()
+            .map(|c| ident(c.name))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let body = if has_files {
+            let dir = root.join(Lake::table_prefix(table));
+            let (pattern, options) = match def.date_column {
+                Some(col) => (
+                    dir.join("*").join(PART_FILE),
+                    format!(
+                        ", hive_partitioning = true, hive_types = {{{}: DATE}}",
+                        string_literal(col)
+                    ),
+                ),
+                None => (dir.join(PART_FILE), String::new()),
+            };
+            format!(
+                "SELECT {select_list} FROM read_parquet({}, union_by_name = true{options})",
+                string_literal(&pattern.to_string_lossy())
+            )
+        } else {
+            let nulls = def
+                .columns
+                .iter()
+                .map(|c| format!("CAST(NULL AS {}) AS {}", c.ty.sql(), ident(c.name)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("SELECT {nulls} WHERE false")
+        };
+        self.execute_batch(&format!(
+            "CREATE OR REPLACE VIEW {}.{} AS {body}",
+            ident(table.dataset().name()),
+            ident(table.name())
+        ))
+    }
+
+    /// Runs one SQL statement and returns its rows as Arrow batches.
+    pub fn query(&self, sql: &str) -> Result<Vec<RecordBatch>> {
+        let context = || first_line(sql);
+        let mut stmt = self.conn.prepare(sql).map_err(|source| Error::DuckDb {
+            context: context(),
+            source,
+        })?;
+        let batches = stmt
+            .query_arrow([])
+            .map_err(|source| Error::DuckDb {
+                context: context(),
+                source,
+            })?
+            .collect();
+        Ok(batches)
+    }
+
+    /// Runs the model of `table` over `params.range` and returns its rows,
+    /// restricted to the range on the table's date column and checked for a
+    /// unique grain.
+    pub fn run_model(
+        &self,
+        table: TableId,
+        sql: &str,
+        params: &ModelParams,
+    ) -> Result<Vec<RecordBatch>> {
+        let def = table.def();
+        let range = params.range;
+        let date_col = def.date_column.ok_or(Error::Unpartitioned { table })?;
+        let bound = bind_params(sql.trim().trim_end_matches(';'), params)?;
+        let model_err = |source| Error::Model {
+            table,
+            range,
+            source,
+        };
+        self.conn
+            .execute_batch(&format!(
+                "CREATE OR REPLACE TEMP TABLE __model_out AS SELECT * FROM (\n{bound}\n) AS m WHERE m.{} BETWEEN DATE '{}' AND DATE '{}'",
+                ident(date_col),
+                range.start,
+                range.end
+            ))
+            .map_err(model_err)?;
+        let grain = def
+            .grain
+            .iter()
+            .map(|g| ident(g))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let dup = self.query(&format!(
+            "SELECT CAST(({grain}) AS VARCHAR) FROM __model_out GROUP BY {grain} HAVING count(*) > 1 LIMIT 1"
+        ))?;
+        if let Some(b) = dup.iter().find(|b| b.num_rows() > 0) {
+            let example =
+                arrow::util::display::array_value_to_string(b.column(0), 0).unwrap_or_default();
+            return Err(Error::Grain {
+                table,
+                range,
+                grain: def.grain.join(", "),
+                example,
+            });
+        }
+        let out = self.query("SELECT * FROM __model_out")?;
+        self.execute_batch("DROP TABLE __model_out")?;
+        Ok(out)
+    }
+
+    /// Runs the model of `table` and replaces the range's partitions with its
+    /// rows; the view is refreshed so later models see them.
+    pub fn write_model(
+        &self,
+        table: TableId,
+        sql: &str,
+        params: &ModelParams,
+    ) -> Result<WriteStats> {
+        let batches = self.run_model(table, sql, params)?;
+        let stats = self
+            .lake
+            .write(table, &batches, WriteScope::Range(params.range))?;
+        self.refresh(table)?;
+        Ok(stats)
+    }
+}
+
+fn first_line(sql: &str) -> String {
+    let line = sql.trim().lines().next().unwrap_or_default();
+    if line.len() > 120 {
+        format!(
+            "{}…",
+            &line[..line.char_indices().nth(119).map_or(line.len(), |(i, _)| i)]
+        )
+    } else {
+        line.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_bind_as_typed_literals_and_unknown_names_fail() {
+        let p = ModelParams::historical("2024-01-01..2024-01-31".parse().unwrap());
+        let sql = bind_params("SELECT $start_date, $end_date, $mode, '$1'", &p).unwrap();
+        assert_eq!(
+            sql,
+            "SELECT DATE '2024-01-01', DATE '2024-01-31', 'historical', '$1'"
+        );
+        assert!(
+            matches!(bind_params("SELECT $nope", &p), Err(Error::UnknownParam(n)) if n == "nope")
+        );
+    }
+}

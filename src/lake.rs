@@ -1,0 +1,475 @@
+//! The lake: every table as Hive-partitioned Parquet under one root.
+//!
+//! Layout (readable as is by DuckDB, Polars and BigQuery external tables with
+//! Hive partitioning):
+//!
+//! ```text
+//! <root>/<dataset>/<table>/<date_column>=YYYY-MM-DD/part-0.parquet   date-partitioned tables
+//! <root>/<dataset>/<table>/part-0.parquet                           small reference tables
+//! ```
+//!
+//! The root is a local directory or `gs://bucket/prefix`; it is resolved once
+//! into an [`ObjectStore`] here, and nothing else in the crate branches on
+//! local versus cloud. Following the Hive convention, the date column lives in
+//! the path, not in the file.
+//!
+//! Guarantees:
+//! - **Atomic partitions.** A partition is one object, and publishing it is
+//!   one `put`: object_store's local backend writes a staging file beside the
+//!   target and renames it into place (POSIX rename is atomic), and a GCS
+//!   object is replaced whole. Readers therefore see the old file or the new
+//!   one, never a mix, even if the writer dies mid-write; a staging file left
+//!   by a killed writer never ends in `.parquet`, so no reader picks it up.
+//! - **Byte-identical rewrites.** Rows are conformed to the registry schema
+//!   and sorted by (date, grain) before encoding with fixed writer settings,
+//!   so the same rows give the same bytes, whatever order they arrived in.
+//! - **Range replacement.** [`WriteScope::Range`] replaces every partition of
+//!   a date range: dates without rows lose their old partition.
+
+use std::collections::BTreeMap;
+use std::path::{Path as FsPath, PathBuf};
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, Date32Array, RecordBatch, UInt32Array};
+use arrow::compute::{concat_batches, lexsort_to_indices, take_record_batch, SortColumn};
+use arrow::datatypes::Schema;
+use chrono::NaiveDate;
+use futures::{StreamExt, TryStreamExt};
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as StorePath;
+use object_store::{ObjectStore, PutPayload};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use rayon::prelude::*;
+
+use crate::conform::{self, conform_batch};
+use crate::dates::{date32_to_date, DateRange};
+use crate::registry::{TableDef, TableId};
+
+/// The one file name of a partition.
+pub const PART_FILE: &str = "part-0.parquet";
+
+/// How many objects are written or deleted at once.
+const IO_CONCURRENCY: usize = 16;
+
+/// Errors of the storage seam; each names the table or path it concerns.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("lake root `{root}`: {reason}")]
+    Root { root: String, reason: String },
+    #[error("{table}: {source}")]
+    Conform {
+        table: TableId,
+        #[source]
+        source: conform::Error,
+    },
+    #[error("{table}: rows without a `{column}` (the partition date) cannot be written")]
+    NullDate {
+        table: TableId,
+        column: &'static str,
+    },
+    #[error("{table}: rows dated {date} fall outside the range {range} being replaced")]
+    OutsideRange {
+        table: TableId,
+        date: NaiveDate,
+        range: DateRange,
+    },
+    #[error("{table}: encoding Parquet: {source}")]
+    Encode {
+        table: TableId,
+        #[source]
+        source: parquet::errors::ParquetError,
+    },
+    #[error("{table}: {source}")]
+    Arrow {
+        table: TableId,
+        #[source]
+        source: arrow::error::ArrowError,
+    },
+    #[error("lake `{path}`: {source}")]
+    Store {
+        path: String,
+        #[source]
+        source: object_store::Error,
+    },
+    #[error("lake: {0}")]
+    Runtime(#[from] std::io::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Which partitions a write replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteScope {
+    /// The partitions of the dates that occur in the rows; others are kept
+    /// (imports and the generator: a feed brings the dates it has).
+    DatesPresent,
+    /// Every partition of the range: dates without rows are emptied
+    /// (a model's run over a range owns that range).
+    Range(DateRange),
+}
+
+/// What a write did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WriteStats {
+    pub rows: u64,
+    pub partitions_written: u64,
+    pub partitions_deleted: u64,
+    pub bytes: u64,
+}
+
+/// One partition present in the lake.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partition {
+    /// `None` for an unpartitioned table.
+    pub date: Option<NaiveDate>,
+    pub size: u64,
+}
+
+/// A lake root and the object store behind it.
+pub struct Lake {
+    root: String,
+    store: Arc<dyn ObjectStore>,
+    /// Where the engine reads the files from (the root itself when local).
+    local_root: Option<PathBuf>,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl std::fmt::Debug for Lake {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lake").field("root", &self.root).finish()
+    }
+}
+
+impl Lake {
+    /// Opens (creating, when local) the lake at `root`: a directory path or
+    /// `gs://bucket/prefix`.
+    pub fn open(root: &str) -> Result<Lake> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        if let Some(rest) = root.strip_prefix("gs://") {
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            if bucket.is_empty() {
+                return Err(Error::Root {
+                    root: root.into(),
+                    reason: "no bucket name".into(),
+                });
+            }
+            let gcs = object_store::gcp::GoogleCloudStorageBuilder::from_env()
+                .with_bucket_name(bucket)
+                .build()
+                .map_err(|source| Error::Store {
+                    path: root.into(),
+                    source,
+                })?;
+            let store: Arc<dyn ObjectStore> = if prefix.trim_matches('/').is_empty() {
+                Arc::new(gcs)
+            } else {
+                Arc::new(object_store::prefix::PrefixStore::new(
+                    gcs,
+                    prefix.trim_matches('/'),
+                ))
+            };
+            return Ok(Lake {
+                root: root.into(),
+                store,
+                local_root: None,
+                runtime,
+            });
+        }
+        if root.contains("://") {
+            return Err(Error::Root {
+                root: root.into(),
+                reason: "only local directories and gs://bucket/prefix are supported".into(),
+            });
+        }
+        std::fs::create_dir_all(root).map_err(|e| Error::Root {
+            root: root.into(),
+            reason: e.to_string(),
+        })?;
+        let abs = std::fs::canonicalize(root).map_err(|e| Error::Root {
+            root: root.into(),
+            reason: e.to_string(),
+        })?;
+        let store = LocalFileSystem::new_with_prefix(&abs)
+            .map_err(|source| Error::Store {
+                path: root.into(),
+                source,
+            })?
+            .with_automatic_cleanup(true);
+        Ok(Lake {
+            root: root.into(),
+            store: Arc::new(store),
+            local_root: Some(abs),
+            runtime,
+        })
+    }
+
+    /// The root as given.
+    pub fn root(&self) -> &str {
+        &self.root
+    }
+
+    /// The local directory the engine reads, when the lake is local.
+    pub fn local_root(&self) -> Option<&FsPath> {
+        self.local_root.as_deref()
+    }
+
+    /// `<dataset>/<table>`, relative to the root.
+    pub fn table_prefix(table: TableId) -> String {
+        format!("{}/{}", table.dataset().name(), table.name())
+    }
+
+    /// The relative path of one partition file.
+    pub fn partition_path(table: TableId, date: Option<NaiveDate>) -> String {
+        let def = table.def();
+        match (def.date_column, date) {
+            (Some(col), Some(d)) => format!("{}/{col}={d}/{PART_FILE}", Self::table_prefix(table)),
+            _ => format!("{}/{PART_FILE}", Self::table_prefix(table)),
+        }
+    }
+
+    /// The partitions a table has, in date order.
+    pub fn partitions(&self, table: TableId) -> Result<Vec<Partition>> {
+        let prefix = StorePath::from(Self::table_prefix(table));
+        let metas: Vec<object_store::ObjectMeta> = self
+            .runtime
+            .block_on(self.store.list(Some(&prefix)).try_collect())
+            .map_err(|source| Error::Store {
+                path: prefix.to_string(),
+                source,
+            })?;
+        let date_col = table.def().date_column;
+        let mut parts: Vec<Partition> = metas
+            .iter()
+            .filter(|m| m.location.filename() == Some(PART_FILE))
+            .filter_map(|m| {
+                let rel: Vec<_> = m.location.prefix_match(&prefix)?.collect();
+                let date = match (date_col, rel.as_slice()) {
+                    (Some(col), [dir, _file]) => Some(parse_partition_dir(dir.as_ref(), col)?),
+                    (None, [_file]) => None,
+                    _ => return None,
+                };
+                Some(Partition { date, size: m.size })
+            })
+            .collect();
+        parts.sort_by_key(|p| p.date);
+        Ok(parts)
+    }
+
+    /// Writes `batches` of `table`, replacing the partitions `scope` names.
+    ///
+    /// Rows are conformed to the registry schema first (a column that is
+    /// missing or cannot be converted without loss is an error and nothing is
+    /// written), then split by date, sorted by grain and encoded in parallel.
+    pub fn write(
+        &self,
+        table: TableId,
+        batches: &[RecordBatch],
+        scope: WriteScope,
+    ) -> Result<WriteStats> {
+        let def = table.def();
+        let conformed = batches
+            .iter()
+            .map(|b| conform_batch(def, b).map_err(|source| Error::Conform { table, source }))
+            .collect::<Result<Vec<_>>>()?;
+        let schema = def.arrow_schema();
+        let all =
+            concat_batches(&schema, &conformed).map_err(|source| Error::Arrow { table, source })?;
+        let parts = split_by_date(def, &all)?;
+
+        if let WriteScope::Range(range) = scope {
+            if let Some(&date) = parts.keys().flatten().find(|d| !range.contains(**d)) {
+                return Err(Error::OutsideRange { table, date, range });
+            }
+        }
+
+        let encoded: Vec<(Option<NaiveDate>, Vec<u8>)> = parts
+            .into_par_iter()
+            .map(|(date, batch)| Ok((date, encode_partition(def, &batch)?)))
+            .collect::<Result<_>>()?;
+
+        let mut stats = WriteStats {
+            rows: all.num_rows() as u64,
+            ..Default::default()
+        };
+        let mut deletes = Vec::new();
+        if let (WriteScope::Range(range), Some(_)) = (scope, def.date_column) {
+            let written: std::collections::HashSet<_> =
+                encoded.iter().filter_map(|(d, _)| *d).collect();
+            for p in self.partitions(table)? {
+                if let Some(d) = p.date {
+                    if range.contains(d) && !written.contains(&d) {
+                        deletes.push(Self::partition_path(table, Some(d)));
+                    }
+                }
+            }
+        }
+        let puts: Vec<(String, Vec<u8>)> = encoded
+            .into_iter()
+            .map(|(date, bytes)| (Self::partition_path(table, date), bytes))
+            .collect();
+        stats.partitions_written = puts.len() as u64;
+        stats.partitions_deleted = deletes.len() as u64;
+        stats.bytes = puts.iter().map(|(_, b)| b.len() as u64).sum();
+        self.publish(puts, deletes)?;
+        tracing::debug!(%table, rows = stats.rows, partitions = stats.partitions_written, bytes = stats.bytes, "wrote");
+        Ok(stats)
+    }
+
+    /// The publish step: each partition object is replaced by one atomic put
+    /// (see the module docs); emptied partitions are deleted.
+    fn publish(&self, puts: Vec<(String, Vec<u8>)>, deletes: Vec<String>) -> Result<()> {
+        let store = &self.store;
+        self.runtime.block_on(async {
+            futures::stream::iter(puts.into_iter().map(|(path, bytes)| async move {
+                let location = StorePath::from(path.as_str());
+                store
+                    .put(&location, PutPayload::from(bytes))
+                    .await
+                    .map(|_| ())
+                    .map_err(|source| Error::Store { path, source })
+            }))
+            .buffer_unordered(IO_CONCURRENCY)
+            .try_collect::<Vec<()>>()
+            .await?;
+            futures::stream::iter(deletes.into_iter().map(|path| async move {
+                match store.delete(&StorePath::from(path.as_str())).await {
+                    Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                    Err(source) => Err(Error::Store { path, source }),
+                }
+            }))
+            .buffer_unordered(IO_CONCURRENCY)
+            .try_collect::<Vec<()>>()
+            .await?;
+            Ok(())
+        })
+    }
+
+    /// Deletes every partition of `table`.
+    pub fn drop_table(&self, table: TableId) -> Result<()> {
+        let paths = self
+            .partitions(table)?
+            .into_iter()
+            .map(|p| Self::partition_path(table, p.date))
+            .collect();
+        self.publish(Vec::new(), paths)
+    }
+
+    /// Reads one object's bytes (tests and the cloud cache use it).
+    pub fn get(&self, path: &str) -> Result<Vec<u8>> {
+        let location = StorePath::from(path);
+        self.runtime
+            .block_on(async { self.store.get(&location).await?.bytes().await })
+            .map(|b| b.to_vec())
+            .map_err(|source| Error::Store {
+                path: path.into(),
+                source,
+            })
+    }
+}
+
+/// Parses `game_date=2024-01-15` for the date column `col`.
+fn parse_partition_dir(dir: &str, col: &str) -> Option<NaiveDate> {
+    let value = dir.strip_prefix(col)?.strip_prefix('=')?;
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()
+}
+
+/// Sorts `batch` by (date, grain) and cuts it into one batch per date; the
+/// date column itself is dropped (it lives in the path).
+fn split_by_date(
+    def: &TableDef,
+    batch: &RecordBatch,
+) -> Result<BTreeMap<Option<NaiveDate>, RecordBatch>> {
+    let table = def.id;
+    let sort_columns: Vec<SortColumn> = def
+        .date_column
+        .into_iter()
+        .chain(def.grain.iter().copied())
+        .map(|name| SortColumn {
+            values: batch
+                .column_by_name(name)
+                .expect("conformed batch has every registry column")
+                .clone(),
+            options: None,
+        })
+        .collect();
+    let sorted = if batch.num_rows() > 1 {
+        let indices: UInt32Array = lexsort_to_indices(&sort_columns, None)
+            .map_err(|source| Error::Arrow { table, source })?;
+        take_record_batch(batch, &indices).map_err(|source| Error::Arrow { table, source })?
+    } else {
+        batch.clone()
+    };
+
+    let mut out = BTreeMap::new();
+    let Some(date_col) = def.date_column else {
+        if sorted.num_rows() > 0 {
+            out.insert(None, sorted);
+        }
+        return Ok(out);
+    };
+    let idx = sorted
+        .schema()
+        .index_of(date_col)
+        .expect("date column is declared");
+    let dates = sorted
+        .column(idx)
+        .as_any()
+        .downcast_ref::<Date32Array>()
+        .expect("conformed date column is Date32")
+        .clone();
+    if dates.null_count() > 0 {
+        return Err(Error::NullDate {
+            table,
+            column: date_col,
+        });
+    }
+    let without_date = {
+        let mut fields: Vec<_> = sorted.schema().fields().iter().cloned().collect();
+        let mut cols: Vec<ArrayRef> = sorted.columns().to_vec();
+        fields.remove(idx);
+        cols.remove(idx);
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)
+            .map_err(|source| Error::Arrow { table, source })?
+    };
+    let mut start = 0;
+    while start < dates.len() {
+        let day = dates.value(start);
+        let mut end = start + 1;
+        while end < dates.len() && dates.value(end) == day {
+            end += 1;
+        }
+        out.insert(
+            Some(date32_to_date(day)),
+            without_date.slice(start, end - start),
+        );
+        start = end;
+    }
+    Ok(out)
+}
+
+/// Encodes one partition with fixed settings (zstd, statistics per page), so
+/// the same rows always give the same bytes.
+fn encode_partition(def: &TableDef, batch: &RecordBatch) -> Result<Vec<u8>> {
+    let table = def.id;
+    let props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(
+            ZstdLevel::try_new(3).expect("3 is a valid zstd level"),
+        ))
+        .set_statistics_enabled(EnabledStatistics::Page)
+        .set_created_by(concat!("backcourt ", env!("CARGO_PKG_VERSION")).to_string())
+        .build();
+    let mut buf = Vec::with_capacity(batch.get_array_memory_size() / 4 + 1024);
+    let mut writer = ArrowWriter::try_new(&mut buf, batch.schema(), Some(props))
+        .map_err(|source| Error::Encode { table, source })?;
+    writer
+        .write(batch)
+        .map_err(|source| Error::Encode { table, source })?;
+    writer
+        .close()
+        .map_err(|source| Error::Encode { table, source })?;
+    Ok(buf)
+}

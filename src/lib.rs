@@ -1,0 +1,17 @@
+//! backcourt: a local-first pipeline for NBA player-points prop modelling.
+//!
+//! Raw tables live as Parquet in a [`lake`]; one DuckDB [`engine`] session
+//! sees them as views named like their BigQuery tables; every table is
+//! declared once in the [`registry`]; seasons and game dates come from the
+//! [`calendar`]; player and team names go through one normaliser, [`names`].
+//! A fresh clone has data through the synthetic league of [`fixtures`].
+
+pub mod calendar;
+pub mod conform;
+pub mod dates;
+pub mod engine;
+pub mod fixtures;
+pub mod import;
+pub mod lake;
+pub mod names;
+pub mod registry;

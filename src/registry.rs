@@ -1,0 +1,366 @@
+//! The one registry of tables (DESIGN principle 1).
+//!
+//! Every table backcourt reads or writes is declared here exactly once: its
+//! dataset and name (the BigQuery name, verbatim), the date column it is
+//! partitioned on, its grain key, its typed columns and the tables it reads.
+//! The lake layout, the engine's views, import validation, the calendar's
+//! expectations and (in later stages) the DAG, the coverage matrix and the
+//! BigQuery export are all derived from these entries; nothing else in the
+//! code keeps its own list of tables or date columns.
+
+mod analytics;
+mod ops;
+mod precompute;
+mod predictions;
+mod raw;
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A BigQuery dataset, which is also the first level of the lake layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dataset {
+    NbaRaw,
+    NbaReference,
+    NbaStatic,
+    NbaAnalytics,
+    NbaPrecompute,
+    NbaPredictions,
+    NbaProcessing,
+    /// Ground truth that only the synthetic league can know (latent means).
+    NbaSynthetic,
+}
+
+impl Dataset {
+    /// Every dataset, in pipeline order.
+    pub const ALL: [Dataset; 8] = [
+        Dataset::NbaRaw,
+        Dataset::NbaReference,
+        Dataset::NbaStatic,
+        Dataset::NbaAnalytics,
+        Dataset::NbaPrecompute,
+        Dataset::NbaPredictions,
+        Dataset::NbaProcessing,
+        Dataset::NbaSynthetic,
+    ];
+
+    /// The dataset's BigQuery name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Dataset::NbaRaw => "nba_raw",
+            Dataset::NbaReference => "nba_reference",
+            Dataset::NbaStatic => "nba_static",
+            Dataset::NbaAnalytics => "nba_analytics",
+            Dataset::NbaPrecompute => "nba_precompute",
+            Dataset::NbaPredictions => "nba_predictions",
+            Dataset::NbaProcessing => "nba_processing",
+            Dataset::NbaSynthetic => "nba_synthetic",
+        }
+    }
+}
+
+impl fmt::Display for Dataset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A column type of the raw contract (`spec/raw-tables.md`), named as in DuckDB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ColumnType {
+    /// Utf8.
+    Varchar,
+    /// Int32.
+    Integer,
+    /// Int64.
+    Bigint,
+    /// Float64.
+    Double,
+    /// Boolean.
+    Boolean,
+    /// Date32.
+    Date,
+    /// Timestamp(µs, UTC).
+    Timestamp,
+}
+
+impl ColumnType {
+    /// The DuckDB type name, used in casts and empty views.
+    pub const fn sql(self) -> &'static str {
+        match self {
+            ColumnType::Varchar => "VARCHAR",
+            ColumnType::Integer => "INTEGER",
+            ColumnType::Bigint => "BIGINT",
+            ColumnType::Double => "DOUBLE",
+            ColumnType::Boolean => "BOOLEAN",
+            ColumnType::Date => "DATE",
+            ColumnType::Timestamp => "TIMESTAMPTZ",
+        }
+    }
+
+    /// The Arrow type every lake file stores for this column.
+    pub fn arrow(self) -> arrow::datatypes::DataType {
+        use arrow::datatypes::{DataType, TimeUnit};
+        match self {
+            ColumnType::Varchar => DataType::Utf8,
+            ColumnType::Integer => DataType::Int32,
+            ColumnType::Bigint => DataType::Int64,
+            ColumnType::Double => DataType::Float64,
+            ColumnType::Boolean => DataType::Boolean,
+            ColumnType::Date => DataType::Date32,
+            ColumnType::Timestamp => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+        }
+    }
+}
+
+/// One typed column of a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub name: &'static str,
+    pub ty: ColumnType,
+}
+
+/// What produces a table's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Producer {
+    /// An input: written by `import`, `mirror` or the fixture generator.
+    Raw,
+    /// Written only by the synthetic league (ground truth a real feed cannot have).
+    Generator,
+    /// Declared so that schemas, exports and the DAG are fixed now; the
+    /// processor that fills it lands with its phase's issue.
+    Unbuilt,
+}
+
+/// The declaration of one table.
+#[derive(Debug)]
+pub struct TableDef {
+    pub id: TableId,
+    pub dataset: Dataset,
+    pub name: &'static str,
+    /// One line on what a row is.
+    pub doc: &'static str,
+    /// The date column the lake partitions on (`None` for small reference tables).
+    pub date_column: Option<&'static str>,
+    /// Columns that identify a row; unique within the table.
+    pub grain: &'static [&'static str],
+    pub columns: &'static [Column],
+    /// Tables this one reads.
+    pub upstream: &'static [TableId],
+    pub producer: Producer,
+}
+
+impl TableDef {
+    /// The column called `name`, if the table has one.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The Arrow schema of the table's rows, in declaration order.
+    pub fn arrow_schema(&self) -> arrow::datatypes::SchemaRef {
+        use arrow::datatypes::{Field, Schema};
+        let fields: Vec<Field> = self
+            .columns
+            .iter()
+            .map(|c| Field::new(c.name, c.ty.arrow(), true))
+            .collect();
+        std::sync::Arc::new(Schema::new(fields))
+    }
+}
+
+/// Shorthand for the column lists of the registry's table entries.
+macro_rules! columns {
+    ($($name:ident : $ty:ident),* $(,)?) => {
+        &[$($crate::registry::Column { name: stringify!($name), ty: $crate::registry::ColumnType::$ty }),*]
+    };
+}
+pub(crate) use columns;
+
+macro_rules! table_ids {
+    ($($variant:ident => $dataset:ident . $name:ident),* $(,)?) => {
+        /// Every table backcourt knows, spelt so that a typo is a compile error.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum TableId { $($variant),* }
+
+        impl TableId {
+            /// Every table, in registry order (raw inputs first, then pipeline order).
+            pub const ALL: &'static [TableId] = &[$(TableId::$variant),*];
+
+            /// The table's dataset.
+            pub const fn dataset(self) -> Dataset {
+                match self { $(TableId::$variant => Dataset::$dataset),* }
+            }
+
+            /// The table's name within its dataset.
+            pub const fn name(self) -> &'static str {
+                match self { $(TableId::$variant => stringify!($name)),* }
+            }
+        }
+    };
+}
+
+table_ids! {
+    NbacSchedule => NbaRaw.nbac_schedule,
+    NbacGamebookPlayerStats => NbaRaw.nbac_gamebook_player_stats,
+    BdlPlayerBoxscores => NbaRaw.bdl_player_boxscores,
+    NbacTeamBoxscore => NbaRaw.nbac_team_boxscore,
+    BigdataballPlayByPlay => NbaRaw.bigdataball_play_by_play,
+    NbacPlayByPlay => NbaRaw.nbac_play_by_play,
+    OddsApiPlayerPointsProps => NbaRaw.odds_api_player_points_props,
+    BettingprosPlayerPointsProps => NbaRaw.bettingpros_player_points_props,
+    OddsApiGameLines => NbaRaw.odds_api_game_lines,
+    NbacInjuryReport => NbaRaw.nbac_injury_report,
+    EspnTeamRosters => NbaRaw.espn_team_rosters,
+    NbaPlayersRegistry => NbaReference.nba_players_registry,
+    PlayerAliases => NbaReference.player_aliases,
+    TravelDistances => NbaStatic.travel_distances,
+    PlayerGameTruth => NbaSynthetic.player_game_truth,
+    PlayerGameSummary => NbaAnalytics.player_game_summary,
+    TeamOffenseGameSummary => NbaAnalytics.team_offense_game_summary,
+    TeamDefenseGameSummary => NbaAnalytics.team_defense_game_summary,
+    UpcomingPlayerGameContext => NbaAnalytics.upcoming_player_game_context,
+    UpcomingTeamGameContext => NbaAnalytics.upcoming_team_game_context,
+    TeamDefenseZoneAnalysis => NbaPrecompute.team_defense_zone_analysis,
+    PlayerShotZoneAnalysis => NbaPrecompute.player_shot_zone_analysis,
+    PlayerCompositeFactors => NbaPrecompute.player_composite_factors,
+    PlayerDailyCache => NbaPrecompute.player_daily_cache,
+    MlFeatureStoreV2 => NbaPredictions.ml_feature_store_v2,
+    PlayerPropPredictions => NbaPredictions.player_prop_predictions,
+    PredictionAccuracy => NbaPredictions.prediction_accuracy,
+    SystemDailyPerformance => NbaPredictions.system_daily_performance,
+    ProcessingFailures => NbaProcessing.processing_failures,
+}
+
+impl TableId {
+    /// The table's full declaration.
+    pub fn def(self) -> &'static TableDef {
+        let def = match self.dataset() {
+            Dataset::NbaRaw
+            | Dataset::NbaReference
+            | Dataset::NbaStatic
+            | Dataset::NbaSynthetic => raw::def(self),
+            Dataset::NbaAnalytics => analytics::def(self),
+            Dataset::NbaPrecompute => precompute::def(self),
+            Dataset::NbaPredictions => match self {
+                TableId::MlFeatureStoreV2 => precompute::def(self),
+                _ => predictions::def(self),
+            },
+            Dataset::NbaProcessing => ops::def(self),
+        };
+        debug_assert_eq!(def.id, self);
+        def
+    }
+
+    /// The inputs of the pipeline: tables that `import` and the generator write.
+    pub fn raw() -> impl Iterator<Item = TableId> {
+        Self::ALL
+            .iter()
+            .copied()
+            .filter(|t| t.def().producer == Producer::Raw)
+    }
+}
+
+impl fmt::Display for TableId {
+    /// `dataset.table`, the BigQuery name.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.dataset().name(), self.name())
+    }
+}
+
+/// A table name that is not in the registry.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown table `{0}` (see `backcourt tables` for the registry)")]
+pub struct UnknownTable(pub String);
+
+impl FromStr for TableId {
+    type Err = UnknownTable;
+
+    /// Accepts `dataset.table` or, where it is unambiguous, the bare table name.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let found: Vec<TableId> = Self::ALL
+            .iter()
+            .copied()
+            .filter(|t| match s.split_once('.') {
+                Some((ds, name)) => t.dataset().name() == ds && t.name() == name,
+                None => t.name() == s,
+            })
+            .collect();
+        match found.as_slice() {
+            [one] => Ok(*one),
+            _ => Err(UnknownTable(s.to_string())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_table_is_declared_once_and_consistently() {
+        let mut names = HashSet::new();
+        for &id in TableId::ALL {
+            let def = id.def();
+            assert_eq!(def.id, id);
+            assert_eq!(def.dataset, id.dataset(), "{id}");
+            assert_eq!(def.name, id.name(), "{id}");
+            assert!(names.insert(id.to_string()), "{id} declared twice");
+            let mut cols = HashSet::new();
+            for c in def.columns {
+                assert!(
+                    cols.insert(c.name),
+                    "{id}: column {} declared twice",
+                    c.name
+                );
+            }
+            if let Some(date) = def.date_column {
+                assert_eq!(
+                    def.column(date).map(|c| c.ty),
+                    Some(ColumnType::Date),
+                    "{id}: date column {date}"
+                );
+            }
+            assert!(!def.grain.is_empty(), "{id}: no grain");
+            for g in def.grain {
+                assert!(
+                    def.column(g).is_some(),
+                    "{id}: grain column {g} is not a column"
+                );
+            }
+            for up in def.upstream {
+                assert_ne!(*up, id, "{id} reads itself");
+            }
+        }
+    }
+
+    #[test]
+    fn names_parse_back() {
+        for &id in TableId::ALL {
+            assert_eq!(id.to_string().parse::<TableId>().unwrap(), id);
+            assert_eq!(id.name().parse::<TableId>().unwrap(), id);
+        }
+        assert!("nba_raw.nope".parse::<TableId>().is_err());
+    }
+
+    #[test]
+    fn upstream_graph_is_acyclic() {
+        // Depth-first search with colours; the DAG of later stages is derived from it.
+        fn visit(id: TableId, state: &mut std::collections::HashMap<TableId, u8>) {
+            match state.get(&id) {
+                Some(1) => panic!("cycle through {id}"),
+                Some(2) => return,
+                _ => {}
+            }
+            state.insert(id, 1);
+            for &up in id.def().upstream {
+                visit(up, state);
+            }
+            state.insert(id, 2);
+        }
+        let mut state = Default::default();
+        for &id in TableId::ALL {
+            visit(id, &mut state);
+        }
+    }
+}
