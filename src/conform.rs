@@ -8,9 +8,10 @@
 //! columns are dropped. The result has exactly the registry's columns, in its
 //! order, with its types, which is what every lake file stores.
 
-use arrow::array::{new_null_array, ArrayRef, RecordBatch};
+use arrow::array::{make_array, new_null_array, Array, ArrayRef, RecordBatch};
 use arrow::compute::kernels::cast::{cast_with_options, CastOptions};
 use arrow::datatypes::DataType;
+use arrow::error::ArrowError;
 use arrow::util::display::FormatOptions;
 
 use crate::registry::{ColumnType, TableDef};
@@ -97,7 +98,7 @@ pub fn conform_batch(def: &TableDef, batch: &RecordBatch) -> Result<RecordBatch,
             if *found == DataType::Null {
                 return Ok(new_null_array(field.data_type(), array.len()));
             }
-            cast_with_options(array, field.data_type(), &options).map_err(|e| Error::Lossy {
+            cast_column(array, field.data_type(), &options).map_err(|e| Error::Lossy {
                 column: col.name,
                 expected: col.ty.sql(),
                 reason: e.to_string(),
@@ -105,6 +106,31 @@ pub fn conform_batch(def: &TableDef, batch: &RecordBatch) -> Result<RecordBatch,
         })
         .collect::<Result<Vec<ArrayRef>, _>>()?;
     Ok(RecordBatch::try_new(schema, columns).expect("columns were built from the registry schema"))
+}
+
+/// Casts `array` to the registry type `target`.
+///
+/// A timestamp without a zone is UTC: its unit is converted and the zone
+/// label added, the instant unchanged. Arrow's own cast would instead read it
+/// as local time in the target zone, which needs a time-zone database to
+/// resolve the name `UTC` (the `chrono-tz` feature) and fails without one.
+fn cast_column(
+    array: &ArrayRef,
+    target: &DataType,
+    options: &CastOptions,
+) -> Result<ArrayRef, ArrowError> {
+    if let (DataType::Timestamp(_, None), DataType::Timestamp(unit, Some(_))) =
+        (array.data_type(), target)
+    {
+        let naive = cast_with_options(array, &DataType::Timestamp(*unit, None), options)?;
+        let labelled = naive
+            .to_data()
+            .into_builder()
+            .data_type(target.clone())
+            .build()?;
+        return Ok(make_array(labelled));
+    }
+    cast_with_options(array, target, options)
 }
 
 #[cfg(test)]
@@ -202,9 +228,10 @@ mod tests {
             "{err}"
         );
 
-        let ts = TimestampMillisecondArray::from(vec![1_700_000_000_000]);
-        let cast = cast_with_options(&ts, &ColumnType::Timestamp.arrow(), &CastOptions::default())
-            .unwrap();
+        let ts: ArrayRef = Arc::new(TimestampMillisecondArray::from(vec![1_700_000_000_000]));
+        let cast =
+            cast_column(&ts, &ColumnType::Timestamp.arrow(), &CastOptions::default()).unwrap();
+        assert_eq!(cast.data_type(), &ColumnType::Timestamp.arrow());
         let micros = cast
             .as_any()
             .downcast_ref::<arrow::array::TimestampMicrosecondArray>()
