@@ -198,6 +198,10 @@ impl<'l> Engine<'l> {
             .map(|c| ident(c.name))
             .collect::<Vec<_>>()
             .join(", ");
+        // No `union_by_name`: every file of the lake was conformed to the
+        // registry schema when written, and reconciling schemas makes DuckDB
+        // open the footer of every partition on every scan (measured: 2.0 s
+        // against 0.5 s to open an engine over four seasons).
         let body = if has_files {
             let dir = root.join(Lake::table_prefix(table));
             let (pattern, options) = match def.date_column {
@@ -211,7 +215,7 @@ impl<'l> Engine<'l> {
                 None => (dir.join(PART_FILE), String::new()),
             };
             format!(
-                "SELECT {select_list} FROM read_parquet({}, union_by_name = true{options})",
+                "SELECT {select_list} FROM read_parquet({}{options})",
                 string_literal(&pattern.to_string_lossy())
             )
         } else {
