@@ -29,11 +29,11 @@ pub struct Args {
 
 const AFTER_HELP: &str = "\
 Start here:
-  backcourt demo                      generate a synthetic league into data/demo-lake and summarise it
-  backcourt fixtures generate         write the synthetic league's raw tables into the lake
-  backcourt import exports/           load <dataset>.<table>.parquet files exported from BigQuery
-  backcourt tables                    every registry table with its rows and date span
-  backcourt query \"SELECT ...\"        ad hoc SQL; tables are views named like BigQuery's (nba_raw.nbac_schedule)
+  backcourt demo               generate a league into data/demo-lake, summarise
+  backcourt fixtures generate  the synthetic league's raw tables into the lake
+  backcourt import exports/    load <dataset>.<table>.parquet BigQuery exports
+  backcourt tables             registry tables with rows and date span
+  backcourt query \"SELECT 1\"   ad hoc SQL over views named dataset.table
 
 Exit codes: 0 ok, 1 failed work, 2 usage or configuration error.";
 
@@ -152,6 +152,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 e.downcast_ref::<backcourt::import::Error>(),
                 Some(
                     backcourt::import::Error::BadName { .. }
+                        | backcourt::import::Error::Missing { .. }
                         | backcourt::import::Error::Empty { .. }
                 )
             )

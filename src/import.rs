@@ -31,6 +31,8 @@ pub enum Error {
         "{path}: not named <dataset>.<table>.parquet for a raw table of the registry ({reason})"
     )]
     BadName { path: PathBuf, reason: String },
+    #[error("{path}: no such file or directory")]
+    Missing { path: PathBuf },
     #[error("{path}: no Parquet files to import")]
     Empty { path: PathBuf },
     #[error("{table} ({path}): not a Parquet file: {source}")]
@@ -116,6 +118,13 @@ fn parquet_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
             }
         }
     }
+    // An empty export directory is a mistake to report, not zero rows to
+    // write: importing it would say "done" while loading nothing.
+    if files.is_empty() {
+        return Err(Error::Empty {
+            path: path.to_path_buf(),
+        });
+    }
     files.sort();
     Ok(files)
 }
@@ -141,9 +150,8 @@ fn entries(path: &Path) -> Result<Vec<(TableId, Vec<PathBuf>)>, Error> {
         v.sort();
         v
     } else {
-        return Err(Error::Io {
+        return Err(Error::Missing {
             path: path.to_path_buf(),
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"),
         });
     };
     if roots.is_empty() {
