@@ -1,0 +1,148 @@
+//! Shared test fixtures: temp lakes, the generated league, SQL helpers and
+//! the real binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::datatypes::{Float64Type, Int64Type};
+use backcourt::calendar::parse_seasons;
+use backcourt::engine::Engine;
+use backcourt::fixtures::{self, GenerateConfig};
+use backcourt::lake::Lake;
+
+/// The seasons and seed the shared league is generated with (the README's).
+pub const SEASONS: &str = "2021-22..2024-25";
+pub const SEED: u64 = 7;
+
+/// A fresh temporary directory, removed when dropped.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("backcourt-it-")
+        .tempdir()
+        .expect("temp dir")
+}
+
+/// The lake holding the four-season league, generated once per test run.
+pub fn league() -> &'static Lake {
+    static LAKE: OnceLock<(tempfile::TempDir, Lake)> = OnceLock::new();
+    &LAKE
+        .get_or_init(|| {
+            let dir = tempdir();
+            let lake =
+                Lake::open(dir.path().to_str().expect("utf-8 temp path")).expect("open lake");
+            let config = GenerateConfig {
+                seasons: parse_seasons(SEASONS).expect("seasons"),
+                seed: SEED,
+            };
+            fixtures::write(&lake, &fixtures::generate(&config)).expect("write league");
+            (dir, lake)
+        })
+        .1
+}
+
+/// Runs `sql` over `lake`.
+pub fn query(lake: &Lake, sql: &str) -> Vec<RecordBatch> {
+    Engine::open(lake)
+        .expect("engine")
+        .query(sql)
+        .unwrap_or_else(|e| panic!("{e}\n{sql}"))
+}
+
+/// The single BIGINT result of `sql` (cast in the SQL).
+pub fn int(lake: &Lake, sql: &str) -> i64 {
+    let b = query(lake, sql);
+    let b = b
+        .iter()
+        .find(|b| b.num_rows() > 0)
+        .unwrap_or_else(|| panic!("no rows: {sql}"));
+    let c = b
+        .column(0)
+        .as_primitive_opt::<Int64Type>()
+        .unwrap_or_else(|| panic!("not BIGINT: {sql}"));
+    assert!(c.is_valid(0), "NULL: {sql}");
+    c.value(0)
+}
+
+/// The single DOUBLE result of `sql` (cast in the SQL).
+pub fn float(lake: &Lake, sql: &str) -> f64 {
+    let b = query(lake, sql);
+    let b = b
+        .iter()
+        .find(|b| b.num_rows() > 0)
+        .unwrap_or_else(|| panic!("no rows: {sql}"));
+    let c = b
+        .column(0)
+        .as_primitive_opt::<Float64Type>()
+        .unwrap_or_else(|| panic!("not DOUBLE: {sql}"));
+    assert!(c.is_valid(0), "NULL: {sql}");
+    c.value(0)
+}
+
+/// The rows of `sql` rendered as strings, one Vec per row (for messages).
+pub fn rows(lake: &Lake, sql: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for b in query(lake, sql) {
+        for r in 0..b.num_rows() {
+            out.push(
+                b.columns()
+                    .iter()
+                    .map(|c| {
+                        arrow::util::display::array_value_to_string(c, r).expect("displayable")
+                    })
+                    .collect(),
+            );
+        }
+    }
+    out
+}
+
+/// Asserts that `sql` returns no rows; shows the first few if it does.
+pub fn assert_none(lake: &Lake, sql: &str, what: &str) {
+    let bad = rows(lake, sql);
+    assert!(
+        bad.is_empty(),
+        "{what}: {} offending rows, e.g. {:?}",
+        bad.len(),
+        &bad[..bad.len().min(5)]
+    );
+}
+
+/// The built `backcourt` binary.
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_backcourt"))
+}
+
+/// Runs the binary with `args` against the lake at `lake`.
+pub fn run(lake: &Path, args: &[&str]) -> Output {
+    bin()
+        .arg("--lake")
+        .arg(lake)
+        .args(args)
+        .output()
+        .expect("run backcourt")
+}
+
+/// Every file below `dir`, relative, sorted, with its bytes.
+pub fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir") {
+            let p = e.expect("dir entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((
+                    p.strip_prefix(dir).expect("below dir").to_path_buf(),
+                    std::fs::read(&p).expect("read"),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
