@@ -142,6 +142,13 @@ fn string_literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
+/// Views over the table views that several models share, in schema
+/// `backcourt` (not lake tables: they are recomputed from their inputs).
+const SESSION_VIEWS: &str = concat!(
+    "CREATE SCHEMA IF NOT EXISTS backcourt;\n",
+    include_str!("../sql/backcourt/player_spellings.sql")
+);
+
 /// A DuckDB session over one lake.
 pub struct Engine<'l> {
     conn: Connection,
@@ -155,6 +162,10 @@ impl<'l> Engine<'l> {
             context: "open".into(),
             source,
         })?;
+        crate::sql_functions::register(&conn).map_err(|source| Error::DuckDb {
+            context: "registering the Rust SQL functions".into(),
+            source,
+        })?;
         let engine = Engine { conn, lake };
         // Session settings that make results independent of the machine.
         engine
@@ -166,6 +177,7 @@ impl<'l> Engine<'l> {
         for &table in TableId::ALL {
             engine.refresh(table)?;
         }
+        engine.execute_batch(SESSION_VIEWS)?;
         Ok(engine)
     }
 

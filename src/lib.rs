@@ -5,7 +5,9 @@
 //! declared once in the [`registry`]; seasons and game dates come from the
 //! [`calendar`]; player and team names go through one normaliser, [`names`].
 //! A fresh clone has data through the synthetic league of [`fixtures`].
+//! Phase 3 ([`analytics`]) derives the analytics tables from the raw ones.
 
+pub mod analytics;
 pub mod calendar;
 pub mod conform;
 pub mod dates;
@@ -15,3 +17,4 @@ pub mod import;
 pub mod lake;
 pub mod names;
 pub mod registry;
+pub mod sql_functions;

@@ -127,10 +127,30 @@ pub enum Producer {
     Raw,
     /// Written only by the synthetic league (ground truth a real feed cannot have).
     Generator,
+    /// A SQL model, `sql/<dataset>/<table>.sql`, embedded in the binary. It
+    /// computes any date range in one pass (see `engine::Engine::run_model`).
+    Sql(&'static str),
     /// Declared so that schemas, exports and the DAG are fixed now; the
     /// processor that fills it lands with its phase's issue.
     Unbuilt,
 }
+
+/// The `Producer::Sql` of a table's model, embedded from
+/// `sql/<dataset>/<table>.sql` (the registry entry and its SQL file are named
+/// alike, so a reader finds one from the other).
+macro_rules! sql_model {
+    ($dataset:literal, $table:literal) => {
+        $crate::registry::Producer::Sql(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/sql/",
+            $dataset,
+            "/",
+            $table,
+            ".sql"
+        )))
+    };
+}
+pub(crate) use sql_model;
 
 /// The declaration of one table.
 #[derive(Debug)]
@@ -249,6 +269,34 @@ impl TableId {
         };
         debug_assert_eq!(def.id, self);
         def
+    }
+
+    /// The SQL of the table's model, if it is one.
+    pub fn sql(self) -> Option<&'static str> {
+        match self.def().producer {
+            Producer::Sql(sql) => Some(sql),
+            _ => None,
+        }
+    }
+
+    /// Every table of `dataset` in an order where each comes after the
+    /// tables it reads (a topological order of the registry's upstream edges).
+    pub fn in_dependency_order(dataset: Dataset) -> Vec<TableId> {
+        fn visit(id: TableId, seen: &mut Vec<TableId>) {
+            if seen.contains(&id) {
+                return;
+            }
+            for &up in id.def().upstream {
+                visit(up, seen);
+            }
+            seen.push(id);
+        }
+        let mut order = Vec::new();
+        for &id in Self::ALL {
+            visit(id, &mut order);
+        }
+        order.retain(|t| t.dataset() == dataset);
+        order
     }
 
     /// The inputs of the pipeline: tables that `import` and the generator write.
