@@ -19,6 +19,7 @@ fn one_season() -> GenerateConfig {
     GenerateConfig {
         seasons: vec!["2024-25".parse::<Season>().expect("season")],
         seed: 7,
+        scheduled_last_day: false,
     }
 }
 
