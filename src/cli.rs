@@ -10,8 +10,9 @@ use anyhow::{Context as _, Result};
 use arrow::array::RecordBatch;
 use clap::{Args as ClapArgs, Parser, Subcommand};
 
+use backcourt::analytics;
 use backcourt::calendar::{parse_seasons, Calendar, GameKind, Season};
-use backcourt::engine::Engine;
+use backcourt::engine::{Engine, ModelParams};
 use backcourt::fixtures::{self, GenerateConfig};
 use backcourt::lake::Lake;
 use backcourt::registry::{Producer, TableId};
@@ -103,7 +104,18 @@ enum FixturesCommand {
     ///
     /// Partitions within the generated date span are replaced; other dates and
     /// tables in the lake are kept.
-    Generate(DemoArgs),
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, ClapArgs)]
+struct GenerateArgs {
+    #[command(flatten)]
+    league: DemoArgs,
+    /// Leave the last game date of the last season unplayed (status 1, no
+    /// results or box scores; reports, rosters and pre-game lines present),
+    /// for trying live runs.
+    #[arg(long)]
+    leave_last_day_scheduled: bool,
 }
 
 /// The seasons of `--seasons`, in order.
@@ -209,17 +221,22 @@ pub fn run(args: Args) -> Result<()> {
     }
 }
 
-fn cmd_generate(root: &str, args: &DemoArgs, json: bool) -> Result<()> {
+fn cmd_generate(root: &str, args: &GenerateArgs, json: bool) -> Result<()> {
     let lake = Lake::open(root)?;
-    let (stats, _) = generate_into(&lake, args)?;
+    let (stats, _) = generate_into(&lake, &args.league, args.leave_last_day_scheduled)?;
     print_batches(&[stats], json)
 }
 
 /// Generates and writes the league; returns per-table write stats and timings.
-fn generate_into(lake: &Lake, args: &DemoArgs) -> Result<(RecordBatch, [f64; 2])> {
+fn generate_into(
+    lake: &Lake,
+    args: &DemoArgs,
+    scheduled_last_day: bool,
+) -> Result<(RecordBatch, [f64; 2])> {
     let config = GenerateConfig {
         seasons: args.seasons.0.clone(),
         seed: args.seed,
+        scheduled_last_day,
     };
     let t = Instant::now();
     let league = fixtures::generate(&config);
@@ -315,8 +332,16 @@ fn cmd_demo(root: &str, args: &DemoArgs, json: bool) -> Result<()> {
         "backcourt demo: synthetic league {first}..{last}, seed {}, into {root}",
         args.seed
     );
-    let (written, [generated, wrote]) = generate_into(&lake, args)?;
+    let (written, [generated, wrote]) = generate_into(&lake, args, false)?;
     let engine = Engine::open(&lake)?;
+    let calendar = Calendar::load(&engine)?;
+    let span = calendar
+        .span()
+        .context("the generated schedule has no games")?;
+    let t = Instant::now();
+    let built = analytics::build(&engine, &ModelParams::historical(span))?;
+    let phase3_secs = t.elapsed().as_secs_f64();
+    let phase3 = coverage_summary(&lake, &calendar, &built)?;
     let seasons = calendar_summary(&engine)?;
     let tables = tables_summary(&engine)?;
     let truth = engine.query(include_str!("../sql/demo/truth_summary.sql"))?;
@@ -324,10 +349,11 @@ fn cmd_demo(root: &str, args: &DemoArgs, json: bool) -> Result<()> {
         let out = serde_json::json!({
             "lake": root,
             "seed": args.seed,
-            "timings_seconds": { "generate": generated, "write": wrote },
+            "timings_seconds": { "generate": generated, "write": wrote, "phase3": phase3_secs },
             "written": batches_to_json(&[written])?,
             "seasons": batches_to_json(&seasons)?,
             "tables": batches_to_json(&tables)?,
+            "phase3": batches_to_json(&[phase3])?,
             "truth": batches_to_json(&truth)?,
         });
         writeln!(std::io::stdout(), "{}", serde_json::to_string_pretty(&out)?)?;
@@ -341,6 +367,15 @@ fn cmd_demo(root: &str, args: &DemoArgs, json: bool) -> Result<()> {
         out,
         "{}",
         arrow::util::pretty::pretty_format_batches(&seasons)?
+    )?;
+    writeln!(
+        out,
+        "\nPhase 3 (nba_analytics), {span} in one pass per table, {phase3_secs:.1} s:"
+    )?;
+    writeln!(
+        out,
+        "{}",
+        arrow::util::pretty::pretty_format_batches(&[phase3])?
     )?;
     writeln!(out, "\nTables:")?;
     writeln!(
@@ -362,6 +397,47 @@ fn cmd_demo(root: &str, args: &DemoArgs, json: bool) -> Result<()> {
         "\nNext: backcourt --lake {root} query \"SELECT * FROM nba_raw.nbac_schedule LIMIT 5\""
     )?;
     Ok(())
+}
+
+/// Per built table: rows, dates with rows, and how they cover the calendar's
+/// game dates (the expectation comes from the schedule, not the table).
+fn coverage_summary(
+    lake: &Lake,
+    calendar: &Calendar,
+    built: &[(TableId, backcourt::lake::WriteStats)],
+) -> Result<RecordBatch> {
+    let game_dates: std::collections::BTreeSet<_> = calendar.game_dates().collect();
+    let rows = built
+        .iter()
+        .map(|(table, stats)| {
+            let dates: std::collections::BTreeSet<_> = lake
+                .partitions(*table)?
+                .into_iter()
+                .filter_map(|p| p.date)
+                .collect();
+            let missing = game_dates.difference(&dates).count() as u64;
+            let extra = dates.difference(&game_dates).count() as u64;
+            Ok(vec![
+                table.to_string().into(),
+                stats.rows.into(),
+                (dates.len() as u64).into(),
+                (game_dates.len() as u64).into(),
+                missing.into(),
+                extra.into(),
+            ])
+        })
+        .collect::<Result<Vec<_>>>()?;
+    record_batch(
+        &[
+            "table",
+            "rows",
+            "dates",
+            "calendar_game_dates",
+            "missing_dates",
+            "extra_dates",
+        ],
+        rows,
+    )
 }
 
 fn fixtures_rows(batch: &RecordBatch) -> u64 {
@@ -444,6 +520,7 @@ fn tables_summary(engine: &Engine) -> Result<Vec<RecordBatch>> {
         let producer = match def.producer {
             Producer::Raw => "raw",
             Producer::Generator => "generator",
+            Producer::Sql(_) => "sql model",
             Producer::Unbuilt => "not built yet",
         };
         rows.push(vec![

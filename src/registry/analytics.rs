@@ -15,7 +15,7 @@
 //!   `quality_used_fallback`, `quality_reconstructed`, `quality_calculated_at`,
 //!   `quality_metadata`, with `is_production_ready` and `data_quality_issues`.
 
-use super::{columns, Dataset, Producer, TableDef, TableId};
+use super::{columns, Dataset, TableDef, TableId};
 
 pub(super) fn def(id: TableId) -> &'static TableDef {
     TABLES
@@ -93,7 +93,7 @@ static TABLES: &[TableDef] = &[
             TableId::PlayerAliases,
             TableId::NbacSchedule,
         ],
-        producer: Producer::Unbuilt,
+        producer: super::sql_model!("nba_analytics", "player_game_summary"),
     },
     TableDef {
         id: TableId::TeamOffenseGameSummary,
@@ -138,12 +138,16 @@ static TABLES: &[TableDef] = &[
             data_hash: Varchar, created_at: Timestamp, processed_at: Timestamp,
         ],
         upstream: &[
+            TableId::NbacSchedule,
             TableId::NbacTeamBoxscore,
-            TableId::NbacPlayByPlay,
             TableId::NbacGamebookPlayerStats,
             TableId::BdlPlayerBoxscores,
+            TableId::BigdataballPlayByPlay,
+            TableId::NbacPlayByPlay,
+            TableId::PlayerAliases,
+            TableId::NbaPlayersRegistry,
         ],
-        producer: Producer::Unbuilt,
+        producer: super::sql_model!("nba_analytics", "team_offense_game_summary"),
     },
     TableDef {
         id: TableId::TeamDefenseGameSummary,
@@ -195,14 +199,17 @@ static TABLES: &[TableDef] = &[
             // Meta
             data_hash: Varchar, processed_at: Timestamp, created_at: Timestamp,
         ],
+        // The opponent's offence is read from team_offense_game_summary (formulas live once).
         upstream: &[
+            TableId::TeamOffenseGameSummary,
             TableId::NbacTeamBoxscore,
             TableId::NbacGamebookPlayerStats,
             TableId::BdlPlayerBoxscores,
             TableId::BigdataballPlayByPlay,
-            TableId::NbacPlayByPlay,
+            TableId::PlayerAliases,
+            TableId::NbaPlayersRegistry,
         ],
-        producer: Producer::Unbuilt,
+        producer: super::sql_model!("nba_analytics", "team_defense_game_summary"),
     },
     TableDef {
         id: TableId::UpcomingPlayerGameContext,
@@ -293,19 +300,19 @@ static TABLES: &[TableDef] = &[
             data_hash: Varchar, context_version: Integer, created_at: Timestamp,
             processed_at: Timestamp,
         ],
+        // Player history comes from player_game_summary and the game's lines, rest and travel
+        // from upcoming_team_game_context (one implementation of each).
         upstream: &[
-            TableId::OddsApiPlayerPointsProps,
-            TableId::BdlPlayerBoxscores,
+            TableId::PlayerGameSummary,
+            TableId::UpcomingTeamGameContext,
             TableId::NbacSchedule,
-            TableId::OddsApiGameLines,
-            TableId::BettingprosPlayerPointsProps,
+            TableId::OddsApiPlayerPointsProps,
             TableId::EspnTeamRosters,
             TableId::NbacInjuryReport,
-            TableId::NbacGamebookPlayerStats,
             TableId::NbaPlayersRegistry,
             TableId::PlayerAliases,
         ],
-        producer: Producer::Unbuilt,
+        producer: super::sql_model!("nba_analytics", "upcoming_player_game_context"),
     },
     TableDef {
         id: TableId::UpcomingTeamGameContext,
@@ -362,12 +369,16 @@ static TABLES: &[TableDef] = &[
             // Meta
             data_hash: Varchar, processed_at: Timestamp, created_at: Timestamp,
         ],
+        // player_game_summary tells regular starters from the rest (starters_out_count).
         upstream: &[
             TableId::NbacSchedule,
             TableId::OddsApiGameLines,
             TableId::NbacInjuryReport,
             TableId::TravelDistances,
+            TableId::PlayerGameSummary,
+            TableId::NbaPlayersRegistry,
+            TableId::PlayerAliases,
         ],
-        producer: Producer::Unbuilt,
+        producer: super::sql_model!("nba_analytics", "upcoming_team_game_context"),
     },
 ];

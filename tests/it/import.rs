@@ -7,8 +7,8 @@ use std::process::Output;
 use std::sync::Arc;
 
 use arrow::array::{
-    new_null_array, Array, ArrayRef, Date32Array, Int32Array, Int64Array, LargeStringArray,
-    RecordBatch, StringArray, StringViewArray, TimestampMillisecondArray,
+    ArrayRef, Date32Array, Int32Array, Int64Array, LargeStringArray, RecordBatch, StringArray,
+    StringViewArray, TimestampMillisecondArray,
 };
 use arrow::datatypes::{DataType, TimeUnit};
 use backcourt::dates::date_to_date32;
@@ -17,21 +17,7 @@ use backcourt::registry::TableId;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
 
-use crate::util::{files, int, rows, run, tempdir};
-
-/// A batch of `table` with the `given` columns first (in the given order and
-/// types) and every other registry column NULL.
-fn registry_batch(table: TableId, given: Vec<(&str, ArrayRef)>) -> RecordBatch {
-    let n = given.first().map_or(0, |(_, a)| a.len());
-    let mut cols: Vec<(String, ArrayRef)> =
-        given.into_iter().map(|(n, a)| (n.to_string(), a)).collect();
-    for c in table.def().columns {
-        if !cols.iter().any(|(name, _)| name == c.name) {
-            cols.push((c.name.to_string(), new_null_array(&c.ty.arrow(), n)));
-        }
-    }
-    RecordBatch::try_from_iter(cols).expect("columns of one length")
-}
+use crate::util::{files, int, registry_batch, rows, run, tempdir};
 
 /// Writes `batch` as a Parquet file at `path` (creating its directory).
 fn write_parquet(path: &Path, batch: &RecordBatch) {

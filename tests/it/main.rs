@@ -2,6 +2,9 @@
 
 mod util;
 
+mod analytics_pgs;
+mod analytics_team;
+mod analytics_upcoming;
 mod calendar;
 mod cli;
 mod import;

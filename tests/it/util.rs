@@ -7,12 +7,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use arrow::array::{Array, AsArray, RecordBatch};
-use arrow::datatypes::{Float64Type, Int64Type};
-use backcourt::calendar::parse_seasons;
-use backcourt::engine::Engine;
+use arrow::array::{new_null_array, Array, ArrayRef, AsArray, RecordBatch};
+use arrow::datatypes::{ArrowPrimitiveType, Float64Type, Int64Type};
+use backcourt::analytics;
+use backcourt::calendar::{parse_seasons, Calendar};
+use backcourt::engine::{Engine, ModelParams};
 use backcourt::fixtures::{self, GenerateConfig};
-use backcourt::lake::Lake;
+use backcourt::lake::{Lake, WriteScope};
+use backcourt::registry::TableId;
 
 /// The seasons and seed the shared league is generated with (the README's).
 pub const SEASONS: &str = "2021-22..2024-25";
@@ -37,11 +39,75 @@ pub fn league() -> &'static Lake {
             let config = GenerateConfig {
                 seasons: parse_seasons(SEASONS).expect("seasons"),
                 seed: SEED,
+                scheduled_last_day: false,
             };
             fixtures::write(&lake, &fixtures::generate(&config)).expect("write league");
             (dir, lake)
         })
         .1
+}
+
+/// The shared league with Phase 3 built over its whole span, once per run.
+///
+/// Phase 3 tables are written into the same lake as [`league`]'s raw tables:
+/// they only add partitions, so tests reading raw tables are unaffected.
+pub fn analytics_league() -> &'static Lake {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    let lake = league();
+    BUILT.get_or_init(|| {
+        let engine = Engine::open(lake).expect("engine");
+        let span = Calendar::load(&engine)
+            .expect("calendar")
+            .span()
+            .expect("games");
+        analytics::build(&engine, &ModelParams::historical(span)).expect("build Phase 3");
+    });
+    lake
+}
+
+/// A batch of `table` with the `given` columns first (in the given order and
+/// types) and every other registry column NULL.
+pub fn registry_batch(table: TableId, given: Vec<(&str, ArrayRef)>) -> RecordBatch {
+    let n = given.first().map_or(0, |(_, a)| a.len());
+    let mut cols: Vec<(String, ArrayRef)> =
+        given.into_iter().map(|(n, a)| (n.to_string(), a)).collect();
+    for c in table.def().columns {
+        if !cols.iter().any(|(name, _)| name == c.name) {
+            cols.push((c.name.to_string(), new_null_array(&c.ty.arrow(), n)));
+        }
+    }
+    RecordBatch::try_from_iter(cols).expect("columns of one length")
+}
+
+/// A temporary lake holding hand-built rows: each `(table, sql)` is a DuckDB
+/// query (typically `SELECT * FROM (VALUES ...) t(col, ...)`) whose columns
+/// are written into `table`; registry columns it does not name are NULL.
+pub fn lake_with(tables: &[(TableId, &str)]) -> (tempfile::TempDir, Lake) {
+    let dir = tempdir();
+    let lake = Lake::open(dir.path().to_str().expect("utf-8 temp path")).expect("open lake");
+    {
+        let engine = Engine::open(&lake).expect("engine");
+        for &(table, sql) in tables {
+            let batches: Vec<RecordBatch> = engine
+                .query(sql)
+                .unwrap_or_else(|e| panic!("{table}: {e}\n{sql}"))
+                .iter()
+                .map(|b| {
+                    let schema = b.schema();
+                    let given = schema
+                        .fields()
+                        .iter()
+                        .zip(b.columns())
+                        .map(|(f, c)| (f.name().as_str(), c.clone()))
+                        .collect();
+                    registry_batch(table, given)
+                })
+                .collect();
+            lake.write(table, &batches, WriteScope::DatesPresent)
+                .unwrap_or_else(|e| panic!("writing hand-built {table}: {e}"));
+        }
+    }
+    (dir, lake)
 }
 
 /// Runs `sql` over `lake`.
@@ -52,8 +118,8 @@ pub fn query(lake: &Lake, sql: &str) -> Vec<RecordBatch> {
         .unwrap_or_else(|e| panic!("{e}\n{sql}"))
 }
 
-/// The single BIGINT result of `sql` (cast in the SQL).
-pub fn int(lake: &Lake, sql: &str) -> i64 {
+/// The single value of `sql`, whose one column has Arrow type `T`.
+fn scalar<T: ArrowPrimitiveType>(lake: &Lake, sql: &str, type_name: &str) -> T::Native {
     let b = query(lake, sql);
     let b = b
         .iter()
@@ -61,25 +127,20 @@ pub fn int(lake: &Lake, sql: &str) -> i64 {
         .unwrap_or_else(|| panic!("no rows: {sql}"));
     let c = b
         .column(0)
-        .as_primitive_opt::<Int64Type>()
-        .unwrap_or_else(|| panic!("not BIGINT: {sql}"));
+        .as_primitive_opt::<T>()
+        .unwrap_or_else(|| panic!("not {type_name}: {sql}"));
     assert!(c.is_valid(0), "NULL: {sql}");
     c.value(0)
 }
 
+/// The single BIGINT result of `sql` (cast in the SQL).
+pub fn int(lake: &Lake, sql: &str) -> i64 {
+    scalar::<Int64Type>(lake, sql, "BIGINT")
+}
+
 /// The single DOUBLE result of `sql` (cast in the SQL).
 pub fn float(lake: &Lake, sql: &str) -> f64 {
-    let b = query(lake, sql);
-    let b = b
-        .iter()
-        .find(|b| b.num_rows() > 0)
-        .unwrap_or_else(|| panic!("no rows: {sql}"));
-    let c = b
-        .column(0)
-        .as_primitive_opt::<Float64Type>()
-        .unwrap_or_else(|| panic!("not DOUBLE: {sql}"));
-    assert!(c.is_valid(0), "NULL: {sql}");
-    c.value(0)
+    scalar::<Float64Type>(lake, sql, "DOUBLE")
 }
 
 /// The rows of `sql` rendered as strings, one Vec per row (for messages).
