@@ -12,6 +12,7 @@ use clap::{Args as ClapArgs, Parser, Subcommand};
 
 use backcourt::analytics;
 use backcourt::calendar::{parse_seasons, Calendar, GameKind, Season};
+use backcourt::conform::with_offset_zones;
 use backcourt::engine::{Engine, ModelParams};
 use backcourt::fixtures::{self, GenerateConfig};
 use backcourt::lake::Lake;
@@ -638,7 +639,7 @@ fn batches_to_json(batches: &[RecordBatch]) -> Result<serde_json::Value> {
     {
         let mut writer = arrow::json::ArrayWriter::new(&mut buf);
         for b in batches {
-            writer.write(b)?;
+            writer.write(&with_offset_zones(b))?;
         }
         writer.finish()?;
     }
@@ -658,10 +659,11 @@ fn print_batches(batches: &[RecordBatch], json: bool) -> Result<()> {
             serde_json::to_string(&batches_to_json(batches)?)?
         )?;
     } else {
+        let batches: Vec<RecordBatch> = batches.iter().map(with_offset_zones).collect();
         writeln!(
             out,
             "{}",
-            arrow::util::pretty::pretty_format_batches(batches)?
+            arrow::util::pretty::pretty_format_batches(&batches)?
         )?;
     }
     Ok(())

@@ -133,6 +133,47 @@ fn cast_column(
     cast_with_options(array, target, options)
 }
 
+/// `batch` with every zoned timestamp column labelled `+00:00` instead of a
+/// zone name, for display and JSON.
+///
+/// DuckDB labels TIMESTAMPTZ results with the session zone's name (`UTC`);
+/// arrow's formatters resolve zone names only with the `chrono-tz` feature (a
+/// time-zone database this crate does not otherwise need), but format fixed
+/// offsets without it. Relabelling keeps the instant and its UTC rendering.
+pub fn with_offset_zones(batch: &RecordBatch) -> RecordBatch {
+    let zoned =
+        |dt: &DataType| matches!(dt, DataType::Timestamp(_, Some(tz)) if tz.as_ref() != "+00:00");
+    if !batch.schema().fields().iter().any(|f| zoned(f.data_type())) {
+        return batch.clone();
+    }
+    let mut fields = Vec::with_capacity(batch.num_columns());
+    let mut columns = Vec::with_capacity(batch.num_columns());
+    for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
+        match field.data_type() {
+            DataType::Timestamp(unit, Some(_)) if zoned(field.data_type()) => {
+                let dt = DataType::Timestamp(*unit, Some("+00:00".into()));
+                let data = column
+                    .to_data()
+                    .into_builder()
+                    .data_type(dt.clone())
+                    .build()
+                    .expect("same layout, other zone label");
+                fields.push(field.as_ref().clone().with_data_type(dt));
+                columns.push(make_array(data));
+            }
+            _ => {
+                fields.push(field.as_ref().clone());
+                columns.push(column.clone());
+            }
+        }
+    }
+    RecordBatch::try_new(
+        std::sync::Arc::new(arrow::datatypes::Schema::new(fields)),
+        columns,
+    )
+    .expect("fields and columns built pairwise")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

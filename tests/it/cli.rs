@@ -140,6 +140,26 @@ fn query_json_is_an_array_of_objects() {
 }
 
 #[test]
+fn timestamps_print_as_utc_in_tables_and_json() {
+    // DuckDB labels TIMESTAMPTZ with the zone name `UTC`, which arrow's
+    // formatters cannot resolve on their own: every processed_at column
+    // would fail to print.
+    let dir = tempdir();
+    let sql = "SELECT TIMESTAMPTZ '2024-01-15 19:30:00+00' AS tip_off";
+    let out = run(dir.path(), &["query", sql]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("2024-01-15T19:30:00Z"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run(dir.path(), &["--json", "query", sql]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v, serde_json::json!([{"tip_off": "2024-01-15T19:30:00Z"}]));
+}
+
+#[test]
 fn tables_json_lists_every_registry_table_once() {
     let dir = tempdir();
     let out = run(dir.path(), &["tables", "--json"]);

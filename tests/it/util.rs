@@ -147,6 +147,7 @@ pub fn float(lake: &Lake, sql: &str) -> f64 {
 pub fn rows(lake: &Lake, sql: &str) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     for b in query(lake, sql) {
+        let b = backcourt::conform::with_offset_zones(&b);
         for r in 0..b.num_rows() {
             out.push(
                 b.columns()
