@@ -142,10 +142,12 @@ fn string_literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
-/// Views over the table views that several models share, in schema
-/// `backcourt` (not lake tables: they are recomputed from their inputs).
+/// Macros and views that several models share, in schema `backcourt` (not
+/// lake tables: they are recomputed from their inputs).
 const SESSION_VIEWS: &str = concat!(
     "CREATE SCHEMA IF NOT EXISTS backcourt;\n",
+    include_str!("../sql/backcourt/game_id.sql"),
+    "\n",
     include_str!("../sql/backcourt/player_spellings.sql")
 );
 

@@ -12,28 +12,33 @@ WITH
 spellings AS MATERIALIZED (SELECT * FROM backcourt.player_spellings),
 spelling_map AS MATERIALIZED (SELECT * FROM backcourt.player_spelling_map),
 
--- ── Schedule: the NBA.com game id, opponent, tip-off and score of each (date, team) ───────────
+-- ── Schedule: the game id, opponent, tip-off and score of each (date, team) ───────────────────
 schedule AS (
-    SELECT game_id, game_date, season_year, game_status, game_time_utc, processed_at,
-           coalesce(team_tricode(home_team_tricode), home_team_tricode) AS home,
-           coalesce(team_tricode(away_team_tricode), away_team_tricode) AS away,
-           home_team_score, away_team_score
-    FROM nba_raw.nbac_schedule
-    WHERE game_date BETWEEN $start_date AND $end_date
-      AND NOT coalesce(upper(trim(game_status_text)) IN ('PPD', 'POSTPONED'), false)
+    -- One id across Phase 3 (reference §10.1): YYYYMMDD_AWAY_HOME from the schedule row, never a
+    -- feed's raw id (which may be reversed).
+    SELECT *, backcourt.game_id(game_date, away, home) AS game_id
+    FROM (
+        SELECT game_id AS nba_game_id, game_date, season_year, game_status, game_time_utc, processed_at,
+               coalesce(team_tricode(home_team_tricode), home_team_tricode) AS home,
+               coalesce(team_tricode(away_team_tricode), away_team_tricode) AS away,
+               home_team_score, away_team_score
+        FROM nba_raw.nbac_schedule
+        WHERE game_date BETWEEN $start_date AND $end_date
+          AND NOT coalesce(upper(trim(game_status_text)) IN ('PPD', 'POSTPONED'), false)
+    )
 ),
 schedule_side AS MATERIALIZED (
     SELECT * FROM (
-        SELECT game_id, game_date, season_year, game_status, game_time_utc, home AS team_abbr,
+        SELECT game_id, nba_game_id, game_date, season_year, game_status, game_time_utc, home AS team_abbr,
                away AS opponent_team_abbr, home_team_score AS team_score, away_team_score AS opponent_score
         FROM schedule
         UNION ALL
-        SELECT game_id, game_date, season_year, game_status, game_time_utc, away, home,
+        SELECT game_id, nba_game_id, game_date, season_year, game_status, game_time_utc, away, home,
                away_team_score, home_team_score
         FROM schedule
     )
     QUALIFY row_number() OVER (PARTITION BY game_date, team_abbr
-                               ORDER BY game_status DESC NULLS LAST, game_id) = 1
+                               ORDER BY game_status DESC NULLS LAST, nba_game_id) = 1
 ),
 -- QualityMixin's early season: within 14 days of the season's opening night (§9).
 opening_nights AS (
@@ -253,24 +258,26 @@ orphans AS (
 box AS MATERIALIZED (
     SELECT b.*,
            coalesce(s.game_id,
-                    -- No schedule row: keep the source's system id, one per game for both teams.
-                    min(b.source_game_id) OVER (PARTITION BY b.game_date,
-                        least(b.team_abbr, coalesce(s.opponent_team_abbr, b.id_opponent)),
-                        greatest(b.team_abbr, coalesce(s.opponent_team_abbr, b.id_opponent)))) AS game_id,
+                    -- No schedule row: the same YYYYMMDD_AWAY_HOME form from the source id's teams
+                    -- (canonical tricodes, in the source's order), one per game for both teams.
+                    min(backcourt.game_id(b.game_date, b.id_away, b.id_home))
+                        OVER (PARTITION BY b.game_date,
+                              least(b.team_abbr, coalesce(s.opponent_team_abbr, b.id_opponent)),
+                              greatest(b.team_abbr, coalesce(s.opponent_team_abbr, b.id_opponent)))) AS game_id,
            coalesce(s.opponent_team_abbr, b.id_opponent) AS opponent_team_abbr,
            coalesce(s.season_year, b.season_year,
                     CASE WHEN month(b.game_date) >= 10 THEN year(b.game_date) ELSE year(b.game_date) - 1 END)
                AS out_season_year,
            s.game_id IS NOT NULL AS scheduled, s.game_time_utc, s.team_score, s.opponent_score
     FROM (
-        SELECT *,
-               -- §3.2 item 4: the opponent from the id, whichever order its teams come in.
-               CASE WHEN coalesce(team_tricode(split_part(source_game_id, '_', 2)), split_part(source_game_id, '_', 2)) = team_abbr
-                    THEN coalesce(team_tricode(split_part(source_game_id, '_', 3)), split_part(source_game_id, '_', 3))
-                    ELSE coalesce(team_tricode(split_part(source_game_id, '_', 2)), split_part(source_game_id, '_', 2))
-               END AS id_opponent
+        -- §3.2 item 4: the opponent from the id, whichever order its teams come in.
+        SELECT *, CASE WHEN id_away = team_abbr THEN id_home ELSE id_away END AS id_opponent
         FROM (
-            SELECT a.* REPLACE (coalesce(o.canonical, a.player_lookup) AS player_lookup)
+            SELECT a.* REPLACE (coalesce(o.canonical, a.player_lookup) AS player_lookup),
+                   coalesce(team_tricode(split_part(a.source_game_id, '_', 2)),
+                            split_part(a.source_game_id, '_', 2)) AS id_away,
+                   coalesce(team_tricode(split_part(a.source_game_id, '_', 3)),
+                            split_part(a.source_game_id, '_', 3)) AS id_home
             FROM box_all a
             LEFT JOIN orphans o
               ON o.game_date = a.game_date AND o.team_abbr = a.team_abbr AND o.unresolved = a.player_lookup

@@ -167,6 +167,8 @@ bdl_tracking AS (
 ),
 
 joined AS (
+    -- game_id is team_offense_game_summary's, the system id of the schedule row: one id across
+    -- Phase 3 (reference §10.1).
     SELECT o.game_id, o.game_date, o.opponent_team_abbr AS defending_team_abbr,
            o.team_abbr AS opponent_team_abbr, o.season_year, o,
            d.personal_fouls AS fouls_committed, d.players_inactive,

@@ -6,26 +6,32 @@
 --
 -- Every source is keyed on (game_date, team): a team plays at most once a date, and the raw game_id
 -- strings disagree between feeds (system ids, some reversed HOME_AWAY; §0.1, §10 items 1 and 5). The
--- output game_id is the schedule's NBA.com id.
+-- output game_id is the system id built from the schedule row, nba_game_id its NBA.com id.
 WITH
 -- The calendar: games that were not postponed (§9; reference-ops: "expected" is the schedule).
 schedule AS (
-    SELECT game_id AS nba_game_id, game_date, season_year, game_status, processed_at,
-           coalesce(team_tricode(home_team_tricode), home_team_tricode) AS home,
-           coalesce(team_tricode(away_team_tricode), away_team_tricode) AS away,
-           home_team_score, away_team_score
-    FROM nba_raw.nbac_schedule
-    WHERE game_date BETWEEN $start_date AND $end_date
-      AND NOT coalesce(upper(trim(game_status_text)) IN ('PPD', 'POSTPONED'), false)
+    -- One id across Phase 3 (reference §10.1): YYYYMMDD_AWAY_HOME from the schedule row, never a
+    -- feed's raw id (which may be reversed).
+    SELECT *, backcourt.game_id(game_date, away, home) AS game_id
+    FROM (
+        SELECT game_id AS nba_game_id, game_date, season_year, game_status, processed_at,
+               coalesce(team_tricode(home_team_tricode), home_team_tricode) AS home,
+               coalesce(team_tricode(away_team_tricode), away_team_tricode) AS away,
+               home_team_score, away_team_score
+        FROM nba_raw.nbac_schedule
+        WHERE game_date BETWEEN $start_date AND $end_date
+          AND NOT coalesce(upper(trim(game_status_text)) IN ('PPD', 'POSTPONED'), false)
+    )
 ),
 team_games AS MATERIALIZED (
     SELECT * FROM (
-        SELECT nba_game_id, game_date, season_year, game_status, processed_at AS schedule_processed_at,
+        SELECT game_id, nba_game_id, game_date, season_year, game_status,
+               processed_at AS schedule_processed_at,
                home AS team_abbr, away AS opponent_team_abbr, true AS home_game,
                home_team_score AS schedule_points, away_team_score AS schedule_opp_points
         FROM schedule
         UNION ALL
-        SELECT nba_game_id, game_date, season_year, game_status, processed_at,
+        SELECT game_id, nba_game_id, game_date, season_year, game_status, processed_at,
                away, home, false, away_team_score, home_team_score
         FROM schedule
     )
@@ -379,7 +385,7 @@ rated AS (
 ),
 final AS (
     SELECT
-        nba_game_id AS game_id, nba_game_id, game_date, team_abbr, opponent_team_abbr,
+        game_id, nba_game_id, game_date, team_abbr, opponent_team_abbr,
         season_year::INTEGER AS season_year,
         points::INTEGER AS points_scored, fga::INTEGER AS fg_attempts, fgm::INTEGER AS fg_makes,
         tpa::INTEGER AS three_pt_attempts, tpm::INTEGER AS three_pt_makes,

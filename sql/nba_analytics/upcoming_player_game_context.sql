@@ -36,12 +36,12 @@ opening_nights AS (
 ),
 
 -- Both teams of every game in the range. The game id is the system id built from the schedule
--- (AWAY_HOME as the schedule has it), whatever the mode: the reference wrote NBA.com ids in daily
--- mode and gamebook ids in backfill mode (§10.1).
+-- (AWAY_HOME as the schedule has it), whatever the mode, as in every Phase 3 table: the reference
+-- wrote NBA.com ids in daily mode and gamebook ids in backfill mode (§10.1).
 team_games AS (
     SELECT
         s.nba_game_id,
-        strftime(s.game_date, '%Y%m%d') || '_' || s.away || '_' || s.home AS game_id,
+        backcourt.game_id(s.game_date, s.away, s.home) AS game_id,
         s.game_date,
         s.season_year,
         s.team_abbr,
@@ -440,7 +440,8 @@ assembled AS (
     FROM lined t
     LEFT JOIN form f USING (player_lookup, game_id)
     LEFT JOIN statuses s USING (player_lookup, game_id)
-    LEFT JOIN team_context c ON c.game_id = t.nba_game_id AND c.game_date = t.game_date
+    -- Every Phase 3 table carries the schedule's system id (§10.1), upcoming_team_game_context too.
+    LEFT JOIN team_context c ON c.game_id = t.game_id AND c.game_date = t.game_date
                             AND c.team_abbr = t.team_abbr
     LEFT JOIN team_windows w ON w.game_id = t.game_id AND w.team_abbr = t.team_abbr
     LEFT JOIN opening_nights o ON o.season_year = t.season_year

@@ -63,7 +63,10 @@ games AS (
 ),
 
 targets AS (
-    SELECT tg.*, g.cutoff, g.horizon, g.home, g.away, g.tip
+    SELECT tg.*, g.cutoff, g.horizon, g.home, g.away, g.tip,
+           -- One id across Phase 3 (reference §10.1): YYYYMMDD_AWAY_HOME from the schedule row.
+           -- The reference wrote the NBA.com id here and the system id elsewhere, so joins missed.
+           backcourt.game_id(g.game_date, g.away, g.home) AS game_id
     FROM team_games tg
     JOIN games g USING (nba_game_id, game_date)
 ),
@@ -312,7 +315,7 @@ starters AS (
 assembled AS (
     SELECT
         t.team_abbr,
-        t.nba_game_id AS game_id,
+        t.game_id,
         t.game_date,
         t.season_year,
         t.opponent_team_abbr,

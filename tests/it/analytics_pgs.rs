@@ -14,6 +14,10 @@ use crate::util::{analytics_league, assert_none, int, lake_with, rows};
 
 const PGS: TableId = TableId::PlayerGameSummary;
 
+/// The system game id (`YYYYMMDD_AWAY_HOME`) of a schedule row `s`: every Phase 3 table's game_id.
+const SYSTEM_ID: &str =
+    "strftime(s.game_date, '%Y%m%d') || '_' || s.away_team_tricode || '_' || s.home_team_tricode";
+
 // ── Hand-built rows ─────────────────────────────────────────────────────────────────────────────
 //
 // One date, three games:
@@ -183,27 +187,30 @@ fn players_who_played_get_one_row_each_and_dnps_none() {
         "SELECT player_lookup, game_id, team_abbr, opponent_team_abbr, primary_source_used
          FROM nba_analytics.player_game_summary ORDER BY game_id, team_abbr, player_lookup",
     );
+    // Game ids are the schedule's system ids (YYYYMMDD_AWAY_HOME), as in every Phase 3 table.
+    let (bos, dal, lal) = ("20240115_BOS_MIA", "20240115_DAL_HOU", "20240115_LAL_PHI");
     let expected = [
-        ["anthonydavis", "0022300561", "LAL", "PHI", "nbac_gamebook"],
-        ["austinreaves", "0022300561", "LAL", "PHI", "bdl_boxscores"],
-        ["lebronjames", "0022300561", "LAL", "PHI", "nbac_gamebook"],
-        ["dariosaricjr", "0022300561", "PHI", "LAL", "nbac_gamebook"],
-        ["joelembiid", "0022300561", "PHI", "LAL", "nbac_gamebook"],
-        ["moritzwagner", "0022300561", "PHI", "LAL", "nbac_gamebook"],
-        ["paulreed", "0022300561", "PHI", "LAL", "nbac_gamebook"],
-        ["jaylenbrown", "0022300562", "BOS", "MIA", "nbac_gamebook"],
-        ["jaysontatum", "0022300562", "BOS", "MIA", "nbac_gamebook"],
-        ["lukadoncic", "0022300563", "DAL", "HOU", "nbac_gamebook"],
+        ["jaylenbrown", bos, "BOS", "MIA", "nbac_gamebook"],
+        ["jaysontatum", bos, "BOS", "MIA", "nbac_gamebook"],
+        ["lukadoncic", dal, "DAL", "HOU", "nbac_gamebook"],
+        ["anthonydavis", lal, "LAL", "PHI", "nbac_gamebook"],
+        ["austinreaves", lal, "LAL", "PHI", "bdl_boxscores"],
+        ["lebronjames", lal, "LAL", "PHI", "nbac_gamebook"],
+        ["dariosaricjr", lal, "PHI", "LAL", "nbac_gamebook"],
+        ["joelembiid", lal, "PHI", "LAL", "nbac_gamebook"],
+        ["moritzwagner", lal, "PHI", "LAL", "nbac_gamebook"],
+        ["paulreed", lal, "PHI", "LAL", "nbac_gamebook"],
     ];
     assert_eq!(players, expected.map(|r| r.map(String::from).to_vec()));
 }
 
 #[test]
-fn a_game_filed_under_reversed_ids_gives_one_row_per_player_with_the_schedule_id() {
-    // Embiid's gamebook row exists under both id orders and his BDL row under the reversed one.
+fn a_game_filed_under_reversed_ids_gives_one_row_per_player_with_the_schedules_system_id() {
+    // Embiid's gamebook row exists under both id orders and his BDL row under the reversed one:
+    // the id is built from the schedule row (LAL at PHI), never taken from a feed (§10 item 1).
     assert_eq!(
         row_of("joelembiid", "game_id, points, source_nbac_rows_found"),
-        ["0022300561", "9", "8"]
+        ["20240115_LAL_PHI", "9", "8"]
     );
 }
 
@@ -515,11 +522,13 @@ fn the_league_has_exactly_one_row_per_player_game_played() {
     );
     assert_none(
         lake,
-        "SELECT p.game_id, p.game_date FROM nba_analytics.player_game_summary p
+        &format!(
+            "SELECT p.game_id, p.game_date FROM nba_analytics.player_game_summary p
          ANTI JOIN nba_raw.nbac_schedule s
-           ON s.game_id = p.game_id AND s.game_date = p.game_date
+           ON {SYSTEM_ID} = p.game_id AND s.game_date = p.game_date
           AND p.team_abbr IN (s.home_team_tricode, s.away_team_tricode)
-          AND p.opponent_team_abbr IN (s.home_team_tricode, s.away_team_tricode)",
+          AND p.opponent_team_abbr IN (s.home_team_tricode, s.away_team_tricode)"
+        ),
         "game ids and opponents not the schedule's",
     );
     // Games with no gamebook are filled from BDL, and so are the reversed-id BDL games.
@@ -631,14 +640,16 @@ fn league_lines_come_from_the_last_snapshot_before_tip_off_by_bookmaker_priority
     let lake = analytics_league();
     // Recompute from the raw feed: the snapshots of (player, bookmaker) strictly before the
     // schedule's tip-off. Names resolve through the alias table, the schedule through the game id.
-    let pre_tip = "WITH odds AS (
+    let pre_tip = format!(
+        "WITH odds AS (
             SELECT o.game_date, coalesce(a.nba_canonical_lookup, o.player_lookup) AS player_lookup,
-                   o.bookmaker, o.points_line, o.snapshot_timestamp, s.game_id,
+                   o.bookmaker, o.points_line, o.snapshot_timestamp, {SYSTEM_ID} AS game_id,
                    o.snapshot_timestamp < s.game_time_utc AS pre_tip
             FROM nba_raw.odds_api_player_points_props o
             LEFT JOIN nba_reference.player_aliases a ON a.alias_lookup = o.player_lookup
             JOIN nba_raw.nbac_schedule s ON s.game_date = o.game_date
-             AND strftime(s.game_date, '%Y%m%d') || '_' || s.away_team_tricode || '_' || s.home_team_tricode = o.game_id)";
+             AND {SYSTEM_ID} = o.game_id)"
+    );
     let checked = format!(
         "{pre_tip}
          SELECT p.game_id, p.player_lookup, p.points_line, p.opening_line,
@@ -718,9 +729,11 @@ fn league_usage_rates_of_a_team_add_up_to_one_hundred_in_overtime_too() {
     // One winner per game, the schedule's.
     assert_none(
         lake,
-        "SELECT p.game_id, p.team_abbr FROM nba_analytics.player_game_summary p
-         JOIN nba_raw.nbac_schedule s ON s.game_id = p.game_id AND s.game_date = p.game_date
-         WHERE p.win_flag IS DISTINCT FROM (p.team_abbr = s.winning_team_tricode)",
+        &format!(
+            "SELECT p.game_id, p.team_abbr FROM nba_analytics.player_game_summary p
+         JOIN nba_raw.nbac_schedule s ON {SYSTEM_ID} = p.game_id AND s.game_date = p.game_date
+         WHERE p.win_flag IS DISTINCT FROM (p.team_abbr = s.winning_team_tricode)"
+        ),
         "win flags",
     );
 }
@@ -737,6 +750,64 @@ fn league_dates_are_the_calendar_game_dates() {
     )
     .concat();
     assert_eq!(got, expected);
+}
+
+#[test]
+fn league_tables_all_key_a_game_by_the_schedules_system_id() {
+    // §10 item 1: the reference wrote NBA.com ids in some tables and system ids in others, so
+    // the joins between them missed. One id everywhere: YYYYMMDD_AWAY_HOME of the schedule row.
+    let lake = analytics_league();
+    let tables = [
+        (PGS, "team_abbr"),
+        (TableId::TeamOffenseGameSummary, "team_abbr"),
+        (TableId::TeamDefenseGameSummary, "defending_team_abbr"),
+        (TableId::UpcomingPlayerGameContext, "team_abbr"),
+        (TableId::UpcomingTeamGameContext, "team_abbr"),
+    ];
+    let played =
+        "(SELECT * FROM nba_raw.nbac_schedule WHERE coalesce(game_status_text, '') <> 'PPD')";
+    for (table, team) in tables {
+        assert_none(
+            lake,
+            &format!(
+                "SELECT t.game_id, t.game_date, t.{team}, {SYSTEM_ID} AS expected FROM {table} t
+                 LEFT JOIN {played} s ON s.game_date = t.game_date
+                  AND t.{team} IN (s.home_team_tricode, s.away_team_tricode)
+                 WHERE t.game_id IS DISTINCT FROM {SYSTEM_ID}"
+            ),
+            &format!("{table}: game ids that are not the schedule row's system id"),
+        );
+    }
+    // The same set of games in every table.
+    let (first, _) = tables[0];
+    for (table, _) in &tables[1..] {
+        assert_none(
+            lake,
+            &format!(
+                "(SELECT game_id FROM {first} EXCEPT SELECT game_id FROM {table})
+                 UNION ALL
+                 (SELECT game_id FROM {table} EXCEPT SELECT game_id FROM {first})"
+            ),
+            &format!("game ids in only one of {first} and {table}"),
+        );
+    }
+    // The offence table also keeps the NBA.com id of the same schedule row.
+    assert_none(
+        lake,
+        &format!(
+            "SELECT t.game_id, t.team_abbr, t.nba_game_id FROM {} t
+             LEFT JOIN {played} s ON s.game_date = t.game_date AND {SYSTEM_ID} = t.game_id
+             WHERE t.nba_game_id IS DISTINCT FROM s.game_id",
+            TableId::TeamOffenseGameSummary
+        ),
+        "nba_game_id that is not the schedule row's NBA.com id",
+    );
+    assert!(
+        int(
+            lake,
+            "SELECT count(DISTINCT game_id)::BIGINT FROM nba_analytics.player_game_summary"
+        ) > 1000
+    );
 }
 
 /// Every row of `batches` whose `game_date` is `date`, all columns rendered, sorted.

@@ -345,7 +345,9 @@ fn possessions_ratings_and_true_shooting_follow_the_reference_formulas() {
     assert_eq!(togs(&lake, "LAL", "win_flag"), "false");
     assert_eq!(togs(&lake, "BOS", "margin_of_victory"), "10");
     assert_eq!(togs(&lake, "LAL", "margin_of_victory"), "-10");
-    assert_eq!(togs(&lake, "BOS", "game_id"), NBA_ID);
+    // One id across Phase 3 (§10 item 1): the schedule row's system id; the NBA.com id beside it.
+    assert_eq!(togs(&lake, "BOS", "game_id"), SYSTEM_ID);
+    assert_eq!(togs(&lake, "BOS", "nba_game_id"), NBA_ID);
     assert_eq!(togs(&lake, "BOS", "opponent_team_abbr"), "LAL");
     assert_eq!(togs(&lake, "BOS", "home_game"), "true");
     assert_eq!(
@@ -826,12 +828,13 @@ fn bug_a_reversed_game_id_in_one_source_neither_duplicates_nor_drops_rows() {
         rows(
             &lake,
             &format!(
-                "SELECT game_id, team_abbr, points_scored, primary_source_used FROM {TOGS} ORDER BY 2"
+                "SELECT game_id, nba_game_id, team_abbr, points_scored, primary_source_used
+                 FROM {TOGS} ORDER BY 3"
             )
         ),
         [
-            [NBA_ID, "BOS", "110", "nbac_team_boxscore"],
-            [NBA_ID, "LAL", "100", "nbac_team_boxscore"]
+            [SYSTEM_ID, NBA_ID, "BOS", "110", "nbac_team_boxscore"],
+            [SYSTEM_ID, NBA_ID, "LAL", "100", "nbac_team_boxscore"]
         ]
     );
     assert_eq!(
@@ -839,7 +842,7 @@ fn bug_a_reversed_game_id_in_one_source_neither_duplicates_nor_drops_rows() {
             &lake,
             &format!("SELECT game_id, defending_team_abbr, points_allowed FROM {TDGS} ORDER BY 2")
         ),
-        [[NBA_ID, "BOS", "100"], [NBA_ID, "LAL", "110"]]
+        [[SYSTEM_ID, "BOS", "100"], [SYSTEM_ID, "LAL", "110"]]
     );
     // The reversed-id play-by-play is found by (date, team).
     assert_eq!(togs(&lake, "BOS", "shot_zones_source"), "bigdataball_pbp");
@@ -869,12 +872,15 @@ fn rows_are_byte_identical_when_rerun() {
 
 // ---- The generated league ----
 
-/// Played (not postponed) schedule games.
-const PLAYED: &str =
-    "(SELECT * FROM nba_raw.nbac_schedule WHERE coalesce(game_status_text, '') <> 'PPD')";
+/// Played (not postponed) schedule games, keyed as every Phase 3 table keys them: game_id is the
+/// system id `YYYYMMDD_AWAY_HOME` of the row, nba_game_id the schedule's NBA.com id.
+const PLAYED: &str = "(SELECT * REPLACE (strftime(game_date, '%Y%m%d') || '_' || away_team_tricode
+                                || '_' || home_team_tricode AS game_id),
+                              game_id AS nba_game_id
+                       FROM nba_raw.nbac_schedule WHERE coalesce(game_status_text, '') <> 'PPD')";
 
 #[test]
-fn every_played_game_has_exactly_two_rows_in_each_table_under_its_schedule_id() {
+fn every_played_game_has_exactly_two_rows_in_each_table_under_its_system_id() {
     let lake = analytics_league();
     for (table, team) in [(TOGS, "team_abbr"), (TDGS, "defending_team_abbr")] {
         assert_none(

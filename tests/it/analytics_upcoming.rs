@@ -518,8 +518,10 @@ fn team_completeness_counts_away_games_too() {
 }
 
 #[test]
-fn in_progress_games_keep_their_rows() {
+fn in_progress_games_keep_their_rows_under_the_schedules_system_id() {
     // MIA vs DEN is in progress (status 2): the reference's `game_status IN (1, 3)` dropped it.
+    // The id is the schedule row's system id, as in every Phase 3 table; the reference wrote the
+    // NBA.com id here and the system id elsewhere (§10 item 1).
     assert_eq!(
         rows(
             scenario(),
@@ -527,10 +529,10 @@ fn in_progress_games_keep_their_rows() {
              ORDER BY game_id, team_abbr"
         ),
         [
-            ["BOS", "0022300016", "LAC"],
-            ["LAC", "0022300016", "BOS"],
-            ["DEN", "0022300019", "MIA"],
-            ["MIA", "0022300019", "DEN"],
+            ["DEN", "20240120_DEN_MIA", "MIA"],
+            ["MIA", "20240120_DEN_MIA", "DEN"],
+            ["BOS", "20240120_LAC_BOS", "LAC"],
+            ["LAC", "20240120_LAC_BOS", "BOS"],
         ]
     );
 }
