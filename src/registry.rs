@@ -392,6 +392,30 @@ mod tests {
     }
 
     #[test]
+    fn dependency_order_puts_every_table_after_what_it_reads() {
+        for ds in Dataset::ALL {
+            let order = TableId::in_dependency_order(ds);
+            let expected: HashSet<TableId> = TableId::ALL
+                .iter()
+                .copied()
+                .filter(|t| t.dataset() == ds)
+                .collect();
+            assert_eq!(
+                order.iter().copied().collect::<HashSet<_>>(),
+                expected,
+                "{ds}"
+            );
+            assert_eq!(order.len(), expected.len(), "{ds}: a table twice");
+            for (i, t) in order.iter().enumerate() {
+                for up in t.def().upstream.iter().filter(|u| u.dataset() == ds) {
+                    let j = order.iter().position(|o| o == up).unwrap();
+                    assert!(j < i, "{t} runs before {up}, which it reads");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn upstream_graph_is_acyclic() {
         // Depth-first search with colours; the DAG of later stages is derived from it.
         fn visit(id: TableId, state: &mut std::collections::HashMap<TableId, u8>) {
