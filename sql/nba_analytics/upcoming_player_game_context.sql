@@ -164,22 +164,11 @@ targets AS (
     ) reg ON reg.player_lookup = d.player_lookup
 ),
 
--- Injury statuses are lowercase in the feed and compared case-insensitively (the reference
--- compared with 'Out'/'OUT' and filtered nobody, §10.4). Report hours are Eastern; a report
--- without an hour counts as published at the end of its day.
+-- The injury report, normalised once for both context models (sql/backcourt/injury_reports.sql).
 injuries AS (
-    SELECT
-        i.game_date,
-        coalesce(team_tricode(i.team), upper(trim(i.team))) AS team_abbr,
-        coalesce(n.canonical, player_lookup(i.player_lookup)) AS player_lookup,
-        lower(trim(i.injury_status)) AS status,
-        i.reason,
-        timezone('America/New_York', i.report_date + to_hours(coalesce(i.report_hour, 24)))
-            AS published_at
-    FROM nba_raw.nbac_injury_report i
-    LEFT JOIN names n ON n.spelling = player_lookup(i.player_lookup)
-    WHERE i.game_date BETWEEN $start_date AND $end_date
-      AND coalesce(i.confidence_score, 1.0) >= 0.8
+    SELECT game_date, team_abbr, player_lookup, status, reason, published_at
+    FROM backcourt.injury_reports
+    WHERE game_date BETWEEN $start_date AND $end_date
 ),
 
 -- The latest league-wide report about the date published by the game's cutoff; a player left off

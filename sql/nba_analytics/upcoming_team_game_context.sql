@@ -221,23 +221,11 @@ line_sources AS (
     GROUP BY nba_game_id
 ),
 
--- Spelling -> canonical lookup, shared by every model (sql/backcourt/player_spellings.sql).
-names AS (SELECT spelling, canonical FROM backcourt.player_spelling_map),
-
--- Injury statuses are lowercase in the feed but compared case-insensitively (§10.4). Report hours
--- are Eastern; a report without an hour counts as published at the end of its day.
+-- The injury report, normalised once for both context models (sql/backcourt/injury_reports.sql).
 injuries AS (
-    SELECT
-        i.game_date,
-        coalesce(team_tricode(i.team), upper(trim(i.team))) AS team_abbr,
-        coalesce(n.canonical, player_lookup(i.player_lookup)) AS player_lookup,
-        lower(trim(i.injury_status)) AS status,
-        timezone('America/New_York', i.report_date + to_hours(coalesce(i.report_hour, 24)))
-            AS published_at
-    FROM nba_raw.nbac_injury_report i
-    LEFT JOIN names n ON n.spelling = player_lookup(i.player_lookup)
-    WHERE i.game_date BETWEEN $start_date AND $end_date
-      AND coalesce(i.confidence_score, 1.0) >= 0.8
+    SELECT game_date, team_abbr, player_lookup, status, reason, published_at
+    FROM backcourt.injury_reports
+    WHERE game_date BETWEEN $start_date AND $end_date
 ),
 
 -- The latest league-wide report about the game's date published by the cutoff: a player left off
