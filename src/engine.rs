@@ -148,6 +148,8 @@ const SESSION_VIEWS: &str = concat!(
     "CREATE SCHEMA IF NOT EXISTS backcourt;\n",
     include_str!("../sql/backcourt/game_id.sql"),
     "\n",
+    include_str!("../sql/backcourt/games.sql"),
+    "\n",
     include_str!("../sql/backcourt/player_spellings.sql"),
     "\n",
     include_str!("../sql/backcourt/injury_reports.sql")

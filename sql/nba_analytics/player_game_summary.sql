@@ -14,18 +14,12 @@ spelling_map AS MATERIALIZED (SELECT * FROM backcourt.player_spelling_map),
 
 -- ── Schedule: the game id, opponent, tip-off and score of each (date, team) ───────────────────
 schedule AS (
-    -- One id across Phase 3 (reference §10.1): YYYYMMDD_AWAY_HOME from the schedule row, never a
-    -- feed's raw id (which may be reversed).
-    SELECT *, backcourt.game_id(game_date, away, home) AS game_id
-    FROM (
-        SELECT game_id AS nba_game_id, game_date, season_year, game_status, game_time_utc, processed_at,
-               coalesce(team_tricode(home_team_tricode), home_team_tricode) AS home,
-               coalesce(team_tricode(away_team_tricode), away_team_tricode) AS away,
-               home_team_score, away_team_score
-        FROM nba_raw.nbac_schedule
-        WHERE game_date BETWEEN $start_date AND $end_date
-          AND NOT coalesce(upper(trim(game_status_text)) IN ('PPD', 'POSTPONED'), false)
-    )
+    -- The calendar's games (sql/backcourt/games.sql), keyed by the one id across Phase 3
+    -- (reference §10.1): never a feed's raw id, which may be reversed.
+    SELECT game_id, nba_game_id, game_date, season_year, game_status, game_time_utc, processed_at,
+           home, away, home_team_score, away_team_score
+    FROM backcourt.games
+    WHERE game_date BETWEEN $start_date AND $end_date
 ),
 schedule_side AS MATERIALIZED (
     SELECT * FROM (
@@ -43,12 +37,11 @@ schedule_side AS MATERIALIZED (
 -- QualityMixin's early season: within 14 days of the season's opening night (§9).
 opening_nights AS (
     SELECT season_year, min(game_date) AS opening_night
-    FROM nba_raw.nbac_schedule
+    FROM backcourt.games
     -- A season is shorter than a year, so this window holds the opening night of every season
     -- with a game in the range.
     WHERE game_date BETWEEN $start_date - INTERVAL 366 DAY AND $end_date
       AND is_regular_season
-      AND NOT coalesce(upper(trim(game_status_text)) IN ('PPD', 'POSTPONED'), false)
     GROUP BY season_year
 ),
 

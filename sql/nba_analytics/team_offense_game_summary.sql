@@ -10,18 +10,12 @@
 WITH
 -- The calendar: games that were not postponed (§9; reference-ops: "expected" is the schedule).
 schedule AS (
-    -- One id across Phase 3 (reference §10.1): YYYYMMDD_AWAY_HOME from the schedule row, never a
-    -- feed's raw id (which may be reversed).
-    SELECT *, backcourt.game_id(game_date, away, home) AS game_id
-    FROM (
-        SELECT game_id AS nba_game_id, game_date, season_year, game_status, processed_at,
-               coalesce(team_tricode(home_team_tricode), home_team_tricode) AS home,
-               coalesce(team_tricode(away_team_tricode), away_team_tricode) AS away,
-               home_team_score, away_team_score
-        FROM nba_raw.nbac_schedule
-        WHERE game_date BETWEEN $start_date AND $end_date
-          AND NOT coalesce(upper(trim(game_status_text)) IN ('PPD', 'POSTPONED'), false)
-    )
+    -- The calendar's games (sql/backcourt/games.sql), keyed by the one id across Phase 3
+    -- (reference §10.1): never a feed's raw id, which may be reversed.
+    SELECT game_id, nba_game_id, game_date, season_year, game_status, processed_at, home, away,
+           home_team_score, away_team_score
+    FROM backcourt.games
+    WHERE game_date BETWEEN $start_date AND $end_date
 ),
 team_games AS MATERIALIZED (
     SELECT * FROM (

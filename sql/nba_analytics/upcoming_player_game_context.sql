@@ -5,27 +5,10 @@
 -- Spec: shared/spec/reference-phase3.md §6; each [BUG] fixed is pinned in tests/it/analytics_upcoming.rs.
 
 WITH schedule AS (
-    -- A postponed game keeps a status-1 row on its original date; only its replay is a game.
-    SELECT
-        game_id AS nba_game_id,
-        game_date,
-        coalesce(season_year, year(game_date) - CASE WHEN month(game_date) >= 10 THEN 0 ELSE 1 END)
-            AS season_year,
-        coalesce(team_tricode(home_team_tricode), upper(trim(home_team_tricode))) AS home,
-        coalesce(team_tricode(away_team_tricode), upper(trim(away_team_tricode))) AS away,
-        game_status,
-        coalesce(is_regular_season, NOT (coalesce(is_playoffs, false) OR coalesce(is_play_in, false)))
-            AS is_regular_season,
-        -- The schedule's flags, not the month (§9: April playoff games were 'late').
-        CASE
-            WHEN is_playoffs THEN 'playoffs'
-            WHEN is_play_in THEN 'play_in'
-            ELSE 'regular_season'
-        END AS season_phase,
-        -- Without a tip-off time, noon Eastern: no NBA game starts earlier.
-        coalesce(game_time_utc, timezone('America/New_York', game_date + to_hours(12))) AS tip
-    FROM nba_raw.nbac_schedule
-    WHERE NOT coalesce(upper(trim(game_status_text)) IN ('PPD', 'POSTPONED'), false)
+    -- The calendar's games (sql/backcourt/games.sql).
+    SELECT nba_game_id, game_date, season_year, home, away, game_status, is_regular_season,
+           season_phase, tip
+    FROM backcourt.games
 ),
 
 opening_nights AS (

@@ -5,28 +5,10 @@
 -- Spec: shared/spec/reference-phase3.md §7; each [BUG] fixed is pinned in tests/it/analytics_upcoming.rs.
 
 WITH schedule AS (
-    -- A postponed game keeps a status-1 row on its original date; only its replay is a game
-    -- (the calendar's rule). Every other status is kept: the reference's `game_status IN (1, 3)`
-    -- dropped in-progress games (§10.6).
-    SELECT
-        game_id AS nba_game_id,
-        game_date,
-        coalesce(season_year, year(game_date) - CASE WHEN month(game_date) >= 10 THEN 0 ELSE 1 END)
-            AS season_year,
-        coalesce(team_tricode(home_team_tricode), upper(trim(home_team_tricode))) AS home,
-        coalesce(team_tricode(away_team_tricode), upper(trim(away_team_tricode))) AS away,
-        game_status,
-        home_team_score,
-        away_team_score,
-        coalesce(team_tricode(winning_team_tricode), upper(trim(winning_team_tricode))) AS winner,
-        coalesce(is_regular_season, NOT (coalesce(is_playoffs, false) OR coalesce(is_play_in, false)))
-            AS is_regular_season,
-        -- Without a tip-off time, noon Eastern: no NBA game starts earlier, so nothing published
-        -- after tip-off can pass the cutoff.
-        coalesce(game_time_utc, timezone('America/New_York', game_date + to_hours(12))) AS tip,
-        processed_at
-    FROM nba_raw.nbac_schedule
-    WHERE NOT coalesce(upper(trim(game_status_text)) IN ('PPD', 'POSTPONED'), false)
+    -- The calendar's games (sql/backcourt/games.sql), in-progress ones included (§10.6).
+    SELECT nba_game_id, game_date, season_year, home, away, game_status, home_team_score,
+           away_team_score, winner, is_regular_season, tip, processed_at
+    FROM backcourt.games
 ),
 
 team_games AS (
