@@ -16,6 +16,7 @@ use backcourt::conform::with_offset_zones;
 use backcourt::engine::{Engine, ModelParams};
 use backcourt::fixtures::{self, GenerateConfig};
 use backcourt::lake::Lake;
+use backcourt::precompute;
 use backcourt::registry::{Producer, TableId};
 
 /// Local-first pipeline for NBA player-points props: raw tables as Parquet,
@@ -343,6 +344,10 @@ fn cmd_demo(root: &str, args: &DemoArgs, json: bool) -> Result<()> {
     let built = analytics::build(&engine, &ModelParams::historical(span))?;
     let phase3_secs = t.elapsed().as_secs_f64();
     let phase3 = coverage_summary(&lake, &calendar, &built)?;
+    let t = Instant::now();
+    let phase4_build = precompute::build(&engine, &calendar, &ModelParams::historical(span))?;
+    let phase4_secs = t.elapsed().as_secs_f64();
+    let phase4 = phase4_summary(&engine, &phase4_build)?;
     let seasons = calendar_summary(&engine)?;
     let tables = tables_summary(&engine)?;
     let truth = engine.query(include_str!("../sql/demo/truth_summary.sql"))?;
@@ -350,11 +355,14 @@ fn cmd_demo(root: &str, args: &DemoArgs, json: bool) -> Result<()> {
         let out = serde_json::json!({
             "lake": root,
             "seed": args.seed,
-            "timings_seconds": { "generate": generated, "write": wrote, "phase3": phase3_secs },
+            "timings_seconds": {
+                "generate": generated, "write": wrote, "phase3": phase3_secs, "phase4": phase4_secs
+            },
             "written": batches_to_json(&[written])?,
             "seasons": batches_to_json(&seasons)?,
             "tables": batches_to_json(&tables)?,
             "phase3": batches_to_json(&[phase3])?,
+            "phase4": batches_to_json(&[phase4])?,
             "truth": batches_to_json(&truth)?,
         });
         writeln!(std::io::stdout(), "{}", serde_json::to_string_pretty(&out)?)?;
@@ -377,6 +385,17 @@ fn cmd_demo(root: &str, args: &DemoArgs, json: bool) -> Result<()> {
         out,
         "{}",
         arrow::util::pretty::pretty_format_batches(&[phase3])?
+    )?;
+    writeln!(
+        out,
+        "\nPhase 4 (nba_precompute, feature store), {span} in one pass per table, {phase4_secs:.1} s; \
+         {} bootstrap dates skipped (opening night + 13 days):",
+        phase4_build.bootstrap_skipped.len()
+    )?;
+    writeln!(
+        out,
+        "{}",
+        arrow::util::pretty::pretty_format_batches(&[phase4])?
     )?;
     writeln!(out, "\nTables:")?;
     writeln!(
@@ -436,6 +455,57 @@ fn coverage_summary(
             "calendar_game_dates",
             "missing_dates",
             "extra_dates",
+        ],
+        rows,
+    )
+}
+
+/// Per Phase 4 table: rows, failure rows, and how its dates cover the
+/// calendar's non-bootstrap game dates (the dates it owes rows for). A date
+/// without rows is accounted for when the table's failure rows explain it.
+fn phase4_summary(engine: &Engine, build: &precompute::Build) -> Result<RecordBatch> {
+    use arrow::array::AsArray;
+    let lake = engine.lake();
+    let owed: std::collections::BTreeSet<_> = build.game_dates.iter().copied().collect();
+    let rows = build
+        .tables
+        .iter()
+        .map(|t| {
+            let dates: std::collections::BTreeSet<_> = lake
+                .partitions(t.table)?
+                .into_iter()
+                .filter_map(|p| p.date)
+                .collect();
+            let mut failed = std::collections::BTreeSet::new();
+            for b in engine.query(&format!(
+                "SELECT DISTINCT analysis_date FROM nba_processing.processing_failures WHERE table_name = '{}'",
+                t.table.name()
+            ))? {
+                let col = b.column(0).as_primitive::<arrow::datatypes::Date32Type>();
+                failed.extend(col.iter().flatten().map(backcourt::dates::date32_to_date));
+            }
+            let without_rows: Vec<_> = owed.difference(&dates).copied().collect();
+            let explained = without_rows.iter().filter(|d| failed.contains(*d)).count() as u64;
+            Ok(vec![
+                t.table.to_string().into(),
+                t.written.rows.into(),
+                (t.failures as u64).into(),
+                (dates.len() as u64).into(),
+                (owed.len() as u64).into(),
+                explained.into(),
+                (without_rows.len() as u64 - explained).into(),
+            ])
+        })
+        .collect::<Result<Vec<_>>>()?;
+    record_batch(
+        &[
+            "table",
+            "rows",
+            "failures",
+            "dates",
+            "game_dates_owed",
+            "dates_only_failures",
+            "missing_dates",
         ],
         rows,
     )

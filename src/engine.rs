@@ -11,11 +11,12 @@
 //! whose registry date column falls in the range and checks the grain is
 //! unique, so no model can write outside its range or duplicate a row.
 
-use arrow::array::RecordBatch;
+use arrow::array::{AsArray, RecordBatch};
 use chrono::NaiveDate;
 use duckdb::Connection;
 
 use crate::dates::DateRange;
+use crate::failures::FailureCategory;
 use crate::lake::{self, Lake, WriteScope, WriteStats, PART_FILE};
 use crate::registry::{Dataset, TableId};
 
@@ -50,6 +51,12 @@ pub enum Error {
     UnknownParam(String),
     #[error("lake `{0}` is not local: the engine reads a bucket lake through a local cache, which this build does not have yet")]
     RemoteLake(String),
+    #[error("{table}: {source}")]
+    Category {
+        table: TableId,
+        #[source]
+        source: crate::failures::UnknownCategory,
+    },
     #[error(transparent)]
     Lake(#[from] lake::Error),
 }
@@ -152,7 +159,15 @@ const SESSION_VIEWS: &str = concat!(
     "\n",
     include_str!("../sql/backcourt/player_spellings.sql"),
     "\n",
-    include_str!("../sql/backcourt/injury_reports.sql")
+    include_str!("../sql/backcourt/injury_reports.sql"),
+    "\n",
+    include_str!("../sql/backcourt/game_dates.sql"),
+    "\n",
+    include_str!("../sql/backcourt/player_games.sql"),
+    "\n",
+    include_str!("../sql/backcourt/phase4_players.sql"),
+    "\n",
+    include_str!("../sql/backcourt/player_form.sql")
 );
 
 /// A DuckDB session over one lake.
@@ -177,6 +192,12 @@ impl<'l> Engine<'l> {
         engine
             .execute_batch("SET TimeZone = 'UTC'")
             .or_else(|_| Ok::<_, Error>(()))?;
+        // DuckDB 1.5's join filter pushdown drops matches of a LEFT JOIN whose
+        // probe side is a CTE read more than once (materialised): over four
+        // seasons, 5,784 of 93,968 players lost their pre-game context, while
+        // each date alone found it. Correct results over a few percent of speed;
+        // the Phase 4 replay-equivalence tests catch a regression.
+        engine.execute_batch("SET disabled_optimizers = 'join_filter_pushdown'")?;
         for ds in Dataset::ALL {
             engine.execute_batch(&format!("CREATE SCHEMA IF NOT EXISTS {}", ident(ds.name())))?;
         }
@@ -272,12 +293,17 @@ impl<'l> Engine<'l> {
     /// Runs the model of `table` over `params.range` and returns its rows,
     /// restricted to the range on the table's date column and checked for a
     /// unique grain.
+    ///
+    /// A model that emits a `failure_category` column declares its candidates
+    /// explicitly: rows with a category are failures (with `failure_reason`
+    /// and `can_retry`), the others are the table's rows. The categories are
+    /// checked against [`FailureCategory`] here, before anything is written.
     pub fn run_model(
         &self,
         table: TableId,
         sql: &str,
         params: &ModelParams,
-    ) -> Result<Vec<RecordBatch>> {
+    ) -> Result<ModelOutput> {
         let def = table.def();
         let range = params.range;
         let date_col = def.date_column.ok_or(Error::Unpartitioned { table })?;
@@ -295,6 +321,13 @@ impl<'l> Engine<'l> {
                 range.end
             ))
             .map_err(model_err)?;
+        let result = self.split_model_output(table, range);
+        self.execute_batch("DROP TABLE __model_out")?;
+        result
+    }
+
+    fn split_model_output(&self, table: TableId, range: DateRange) -> Result<ModelOutput> {
+        let def = table.def();
         let grain = def
             .grain
             .iter()
@@ -314,26 +347,153 @@ impl<'l> Engine<'l> {
                 example,
             });
         }
-        let out = self.query("SELECT * FROM __model_out")?;
-        self.execute_batch("DROP TABLE __model_out")?;
+        let columns = self.strings(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = '__model_out' ORDER BY column_index",
+        )?;
+        if !columns.iter().any(|c| c == "failure_category") {
+            return Ok(ModelOutput {
+                rows: self.query("SELECT * FROM __model_out")?,
+                failures: None,
+            });
+        }
+        for category in self.strings(
+            "SELECT DISTINCT failure_category FROM __model_out WHERE failure_category IS NOT NULL ORDER BY 1",
+        )? {
+            category
+                .parse::<FailureCategory>()
+                .map_err(|source| Error::Category { table, source })?;
+        }
+        let select_list = def
+            .columns
+            .iter()
+            .map(|c| ident(c.name))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows = self.query(&format!(
+            "SELECT {select_list} FROM __model_out WHERE failure_category IS NULL"
+        ))?;
+        let failures = self.query(&failure_rows_sql(table, &columns))?;
+        Ok(ModelOutput {
+            rows,
+            failures: Some(failures),
+        })
+    }
+
+    /// The first column of `sql`'s rows, which must be VARCHAR, skipping NULLs.
+    fn strings(&self, sql: &str) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for b in self.query(sql)? {
+            let col = b.column(0).as_string::<i32>();
+            out.extend(col.iter().flatten().map(str::to_string));
+        }
         Ok(out)
     }
 
     /// Runs the model of `table` and replaces the range's partitions with its
-    /// rows; the view is refreshed so later models see them.
+    /// rows (and, for a model with failures, the range's failure rows of
+    /// `table`); the views are refreshed so later models see them.
     pub fn write_model(
         &self,
         table: TableId,
         sql: &str,
         params: &ModelParams,
     ) -> Result<WriteStats> {
-        let batches = self.run_model(table, sql, params)?;
+        let output = self.run_model(table, sql, params)?;
+        self.write_output(table, params.range, &output)
+    }
+
+    /// Writes a model's output over `range`. The failure rows go first: a
+    /// crash between the two writes leaves new failures beside old rows, which
+    /// the next run of the range replaces; never rows without their failures.
+    pub fn write_output(
+        &self,
+        table: TableId,
+        range: DateRange,
+        output: &ModelOutput,
+    ) -> Result<WriteStats> {
+        if let Some(failures) = &output.failures {
+            let failures_table = TableId::ProcessingFailures;
+            let mut all = self.query(&format!(
+                "SELECT * FROM {}.{} WHERE analysis_date BETWEEN DATE '{}' AND DATE '{}' AND table_name <> {}",
+                ident(failures_table.dataset().name()),
+                ident(failures_table.name()),
+                range.start,
+                range.end,
+                string_literal(table.name())
+            ))?;
+            all.extend(failures.iter().cloned());
+            self.lake
+                .write(failures_table, &all, WriteScope::Range(range))?;
+            self.refresh(failures_table)?;
+        }
         let stats = self
             .lake
-            .write(table, &batches, WriteScope::Range(params.range))?;
+            .write(table, &output.rows, WriteScope::Range(range))?;
         self.refresh(table)?;
         Ok(stats)
     }
+}
+
+/// What a model computed over a range.
+#[derive(Debug, Clone)]
+pub struct ModelOutput {
+    /// The table's rows.
+    pub rows: Vec<RecordBatch>,
+    /// Failure rows in the shape of `nba_processing.processing_failures`, for
+    /// a model that declares its candidates (`None` for one that does not).
+    pub failures: Option<Vec<RecordBatch>>,
+}
+
+impl ModelOutput {
+    pub fn row_count(&self) -> usize {
+        self.rows.iter().map(|b| b.num_rows()).sum()
+    }
+
+    pub fn failure_count(&self) -> usize {
+        self.failures.iter().flatten().map(|b| b.num_rows()).sum()
+    }
+}
+
+/// The SELECT that turns a model's failure candidates (in `__model_out`)
+/// into `processing_failures` rows: entity = the first grain column, the
+/// completeness counts when the model has them, every other column NULL.
+fn failure_rows_sql(table: TableId, model_columns: &[String]) -> String {
+    let def = table.def();
+    let entity = def.grain[0];
+    let entity_type = if entity.contains("team") {
+        "TEAM"
+    } else {
+        "PLAYER"
+    };
+    let has = |c: &str| model_columns.iter().any(|m| m == c);
+    let date_col = def.date_column.expect("a model has a date column");
+    let expr = |name: &str| -> Option<String> {
+        Some(match name {
+            "table_name" => string_literal(table.name()),
+            "analysis_date" => ident(date_col),
+            "entity_id" => format!("CAST({} AS VARCHAR)", ident(entity)),
+            "entity_type" => string_literal(entity_type),
+            "failure_category" => "failure_category".into(),
+            "failure_reason" => "left(failure_reason, 1000)".into(),
+            "can_retry" => "coalesce(can_retry, false)".into(),
+            "expected_game_count" if has("expected_games_count") => "expected_games_count".into(),
+            "actual_game_count" if has("actual_games_count") => "actual_games_count".into(),
+            "raw_data_checked" => "false".into(),
+            "resolution_status" => "'UNRESOLVED'".into(),
+            _ => return None,
+        })
+    };
+    let select_list = TableId::ProcessingFailures
+        .def()
+        .columns
+        .iter()
+        .map(|c| {
+            let value = expr(c.name).unwrap_or_else(|| "NULL".into());
+            format!("CAST({value} AS {}) AS {}", c.ty.sql(), ident(c.name))
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("SELECT {select_list} FROM __model_out WHERE failure_category IS NOT NULL")
 }
 
 fn first_line(sql: &str) -> String {

@@ -65,6 +65,21 @@ impl fmt::Display for Dataset {
     }
 }
 
+/// The stages of the pipeline, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Phase {
+    /// Inputs: imported, mirrored or generated.
+    Raw,
+    /// Phase 3, `nba_analytics`.
+    Analytics,
+    /// Phase 4, `nba_precompute` and the feature store.
+    Precompute,
+    /// Phase 5, predictions and grading.
+    Predictions,
+    /// Bookkeeping tables (failures).
+    Ops,
+}
+
 /// A column type of the raw contract (`spec/raw-tables.md`), named as in DuckDB.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ColumnType {
@@ -282,6 +297,34 @@ impl TableId {
     /// Every table of `dataset` in an order where each comes after the
     /// tables it reads (a topological order of the registry's upstream edges).
     pub fn in_dependency_order(dataset: Dataset) -> Vec<TableId> {
+        let mut order = Self::topological();
+        order.retain(|t| t.dataset() == dataset);
+        order
+    }
+
+    /// Every table `phase` produces, each after the tables it reads.
+    pub fn in_phase_order(phase: Phase) -> Vec<TableId> {
+        let mut order = Self::topological();
+        order.retain(|t| t.phase() == phase);
+        order
+    }
+
+    /// The pipeline phase that produces the table. The dataset says it, but
+    /// for the feature store: it lives in `nba_predictions`, where the
+    /// reference's BigQuery tables have it, and Phase 4 writes it
+    /// (reference-phase4 §6).
+    pub fn phase(self) -> Phase {
+        match (self, self.dataset()) {
+            (TableId::MlFeatureStoreV2, _) => Phase::Precompute,
+            (_, Dataset::NbaAnalytics) => Phase::Analytics,
+            (_, Dataset::NbaPrecompute) => Phase::Precompute,
+            (_, Dataset::NbaPredictions) => Phase::Predictions,
+            (_, Dataset::NbaProcessing) => Phase::Ops,
+            _ => Phase::Raw,
+        }
+    }
+
+    fn topological() -> Vec<TableId> {
         fn visit(id: TableId, seen: &mut Vec<TableId>) {
             if seen.contains(&id) {
                 return;
@@ -295,7 +338,6 @@ impl TableId {
         for &id in Self::ALL {
             visit(id, &mut order);
         }
-        order.retain(|t| t.dataset() == dataset);
         order
     }
 

@@ -7,12 +7,12 @@
 
 use crate::engine::{self, Engine, ModelParams};
 use crate::lake::WriteStats;
-use crate::registry::{Dataset, TableId};
+use crate::registry::{Phase, TableId};
 
 /// Builds every Phase 3 table that has a model over `params.range`, each
 /// after the tables it reads, replacing the range's partitions.
 pub fn build(engine: &Engine, params: &ModelParams) -> engine::Result<Vec<(TableId, WriteStats)>> {
-    TableId::in_dependency_order(Dataset::NbaAnalytics)
+    TableId::in_phase_order(Phase::Analytics)
         .into_iter()
         .filter_map(|table| table.sql().map(|sql| (table, sql)))
         .map(|(table, sql)| Ok((table, engine.write_model(table, sql, params)?)))

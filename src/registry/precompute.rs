@@ -19,7 +19,7 @@
 //!   `manual_override_required`, `season_boundary_detected`,
 //!   `backfill_bootstrap_mode`, `processing_decision_reason`.
 
-use super::{columns, Dataset, Producer, TableDef, TableId};
+use super::{columns, Dataset, TableDef, TableId};
 
 pub(super) fn def(id: TableId) -> &'static TableDef {
     TABLES
@@ -71,7 +71,7 @@ static TABLES: &[TableDef] = &[
             processed_at: Timestamp, created_at: Timestamp,
         ],
         upstream: &[TableId::TeamDefenseGameSummary],
-        producer: Producer::Unbuilt,
+        producer: super::sql_model!("nba_precompute", "team_defense_zone_analysis"),
     },
     TableDef {
         id: TableId::PlayerShotZoneAnalysis,
@@ -116,7 +116,7 @@ static TABLES: &[TableDef] = &[
             created_at: Timestamp, processed_at: Timestamp,
         ],
         upstream: &[TableId::PlayerGameSummary],
-        producer: Producer::Unbuilt,
+        producer: super::sql_model!("nba_precompute", "player_shot_zone_analysis"),
     },
     TableDef {
         id: TableId::PlayerCompositeFactors,
@@ -179,7 +179,7 @@ static TABLES: &[TableDef] = &[
             TableId::TeamDefenseZoneAnalysis,
             TableId::PlayerGameSummary,
         ],
-        producer: Producer::Unbuilt,
+        producer: super::sql_model!("nba_precompute", "player_composite_factors"),
     },
     TableDef {
         id: TableId::PlayerDailyCache,
@@ -245,7 +245,7 @@ static TABLES: &[TableDef] = &[
             TableId::UpcomingPlayerGameContext,
             TableId::PlayerShotZoneAnalysis,
         ],
-        producer: Producer::Unbuilt,
+        producer: super::sql_model!("nba_precompute", "player_daily_cache"),
     },
     TableDef {
         id: TableId::MlFeatureStoreV2,
@@ -298,6 +298,6 @@ static TABLES: &[TableDef] = &[
             TableId::TeamOffenseGameSummary,
             TableId::UpcomingPlayerGameContext,
         ],
-        producer: Producer::Unbuilt,
+        producer: super::sql_model!("nba_predictions", "ml_feature_store_v2"),
     },
 ];

@@ -856,6 +856,7 @@ fn a_one_date_run_equals_that_date_inside_a_longer_run() {
         engine
             .run_model(PGS, sql, &ModelParams::historical(range.parse().unwrap()))
             .expect("model run")
+            .rows
     };
     let alone = rendered_rows(&run("2024-01-15..2024-01-15"), "2024-01-15");
     let inside = rendered_rows(&run("2024-01-01..2024-01-31"), "2024-01-15");

@@ -1128,7 +1128,8 @@ fn one_date_alone_gives_the_same_rows_as_inside_the_full_range() {
         ] {
             let alone = engine
                 .run_model(table, table.sql().expect("SQL model"), &params)
-                .expect("one-date run");
+                .expect("one-date run")
+                .rows;
             let mut got: Vec<Vec<String>> = Vec::new();
             for b in &alone {
                 let col = |n: &str| b.column_by_name(n).expect("column").clone();

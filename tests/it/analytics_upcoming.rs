@@ -581,7 +581,8 @@ fn assert_rerun_matches(lake: &Lake, table: TableId, params: &ModelParams) {
     let engine = Engine::open(lake).expect("engine");
     let again = engine
         .run_model(table, table.sql().expect("model"), params)
-        .expect("rerun");
+        .expect("rerun")
+        .rows;
     let stored: Vec<String> = rows(
         lake,
         &format!(

@@ -1,0 +1,30 @@
+-- backcourt.game_dates: one row per game date of the calendar with its season, opening night (the
+-- season's first regular-season game, as in src/calendar.rs) and whether it falls in the 14-day
+-- bootstrap window (opening night + 13 days), when Phase 4 has too little history to say anything.
+CREATE OR REPLACE VIEW backcourt.game_dates AS
+WITH dates AS (
+    SELECT DISTINCT game_date, season_year FROM backcourt.games
+),
+openers AS (
+    SELECT season_year, min(game_date) AS opening_night
+    FROM backcourt.games
+    WHERE NOT coalesce(is_playoffs, false) AND NOT coalesce(is_play_in, false)
+    GROUP BY season_year
+)
+SELECT
+    d.game_date,
+    d.season_year,
+    o.opening_night,
+    CAST(d.game_date - o.opening_night AS INTEGER) AS season_day,
+    coalesce(d.game_date BETWEEN o.opening_night AND o.opening_night + 13, false) AS is_bootstrap
+FROM dates d
+LEFT JOIN openers o USING (season_year);
+
+-- backcourt.team_games: one row per team per calendar game (two per game), the denominator of
+-- every "expected games" count: what the schedule says a team played, never the table checked.
+CREATE OR REPLACE VIEW backcourt.team_games AS
+SELECT game_id, game_date, season_year, home AS team_abbr, away AS opponent_team_abbr, true AS home_game
+FROM backcourt.games
+UNION ALL
+SELECT game_id, game_date, season_year, away, home, false
+FROM backcourt.games;

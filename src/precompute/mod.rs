@@ -1,0 +1,64 @@
+//! Phase 4: the precompute tables (`nba_precompute`) and the feature store
+//! (`nba_predictions.ml_feature_store_v2`), each a SQL model over Phase 3
+//! (`sql/nba_precompute/<table>.sql`, `sql/nba_predictions/ml_feature_store_v2.sql`)
+//! computing a whole date range in one pass.
+//!
+//! Every model reads only games strictly before the date it computes, gives
+//! no rows on bootstrap dates (opening night and the 13 days after), and
+//! declares its candidates: an entity it cannot compute is a failure row in
+//! `nba_processing.processing_failures`, written with the table's rows.
+
+use chrono::NaiveDate;
+
+use crate::calendar::Calendar;
+use crate::engine::{self, Engine, ModelParams};
+use crate::lake::WriteStats;
+use crate::registry::{Phase, TableId};
+
+/// What building one table over a range did.
+#[derive(Debug, Clone)]
+pub struct TableBuild {
+    pub table: TableId,
+    pub written: WriteStats,
+    /// Entities that became failure rows instead of rows.
+    pub failures: usize,
+}
+
+/// What building Phase 4 over a range did.
+#[derive(Debug, Clone)]
+pub struct Build {
+    pub tables: Vec<TableBuild>,
+    /// Game dates of the range in a bootstrap window: skipped by every table
+    /// (too little history to say anything), not failed.
+    pub bootstrap_skipped: Vec<NaiveDate>,
+    /// Game dates of the range outside the bootstrap: each should have rows
+    /// in every table.
+    pub game_dates: Vec<NaiveDate>,
+}
+
+/// Builds every Phase 4 table over `params.range`, each after the tables it
+/// reads, replacing the range's partitions and failure rows.
+pub fn build(engine: &Engine, calendar: &Calendar, params: &ModelParams) -> engine::Result<Build> {
+    let (bootstrap_skipped, game_dates) = calendar
+        .game_dates_in(params.range)
+        .partition(|&d| calendar.is_bootstrap(d));
+    let tables = TableId::in_phase_order(Phase::Precompute)
+        .into_iter()
+        .filter_map(|table| table.sql().map(|sql| (table, sql)))
+        .map(|(table, sql)| {
+            let output = engine.run_model(table, sql, params)?;
+            let written = engine.write_output(table, params.range, &output)?;
+            tracing::info!(%table, rows = written.rows, failures = output.failure_count(), "built");
+            Ok(TableBuild {
+                table,
+                written,
+                failures: output.failure_count(),
+            })
+        })
+        .collect::<engine::Result<_>>()?;
+    Ok(Build {
+        tables,
+        bootstrap_skipped,
+        game_dates,
+    })
+}
