@@ -63,7 +63,10 @@ history AS (
                AS rn
     FROM uncovered c
     JOIN (
-        SELECT player_lookup, season_year, game_date, minutes_played, usage_rate,
+        SELECT player_lookup, season_year, game_date,
+               -- DECIMAL: exact sums, independent of the aggregation order.
+               CAST(minutes_played AS DECIMAL(18, 6)) AS minutes_played,
+               CAST(usage_rate AS DECIMAL(18, 6)) AS usage_rate,
                lag(game_date) OVER (PARTITION BY player_lookup, season_year ORDER BY game_date)
                    AS previous_date
         FROM backcourt.player_games

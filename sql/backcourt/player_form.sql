@@ -1,15 +1,25 @@
--- backcourt.player_form: per player and game played, his form *after* that game over the season
--- so far (last 5 / 10 games and season to date). A model reads it for date D with an ASOF join on
--- the player's last game before D, which is how every Phase 4 window stays strictly before D while
--- a whole range is computed in one pass.
-CREATE OR REPLACE VIEW backcourt.player_form AS
+-- Sums and averages of DOUBLE inputs go through DECIMAL: exact, so their value does not depend on
+-- the order DuckDB combines partial aggregates in, which differs with the size of the range run
+-- (a date alone must give the bytes it gets inside a four-season run).
+--
+-- Form after each game, read by the Phase 4 models for date D with an ASOF join on the last game
+-- before D: that is how every window stays strictly before D while a whole range is computed in
+-- one pass. Each macro takes the range being computed and reads the 300 days before it, more than
+-- a season, so a one-date run scans a season of partitions, not the whole lake.
+
+-- backcourt.player_form(start_date, end_date): per player and game played, his form after that
+-- game over the season so far (last 5 / 10 games and season to date).
+CREATE OR REPLACE MACRO backcourt.player_form(start_date, end_date) AS TABLE
 SELECT
     player_lookup, season_year, game_date, team_abbr,
     row_number() OVER season AS season_games,
     avg(points) OVER l5 AS points_avg_5,
     count(*) OVER l5 AS games_5,
     avg(points) OVER l10 AS points_avg_10,
-    stddev_samp(points) OVER l10 AS points_std_10,
+    -- The sample deviation from exact integer sums (n − 1 in the denominator).
+    CASE WHEN count(*) OVER l10 >= 2 THEN sqrt(greatest(0,
+        (sum(points * points) OVER l10 - sum(points) OVER l10 * sum(points) OVER l10 / count(*) OVER l10)
+        / (count(*) OVER l10 - 1))) END AS points_std_10,
     count(*) OVER l10 AS games_10,
     avg(points) OVER season AS points_avg_season,
     avg(minutes_played) OVER l10 AS minutes_avg_10,
@@ -29,16 +39,24 @@ SELECT
     sum(points) OVER l5 AS points_sum_5,
     data_hash AS last_hash,
     max(processed_at) OVER season AS last_updated
-FROM backcourt.player_games
+FROM (
+    SELECT * REPLACE (
+        CAST(minutes_played AS DECIMAL(18, 6)) AS minutes_played,
+        CAST(usage_rate AS DECIMAL(18, 6)) AS usage_rate,
+        CAST(ts_pct AS DECIMAL(18, 6)) AS ts_pct,
+        CAST(points AS BIGINT) AS points)
+    FROM backcourt.player_games
+    WHERE game_date BETWEEN start_date - INTERVAL 300 DAY AND end_date
+)
 WINDOW
     season AS (PARTITION BY player_lookup, season_year ORDER BY game_date),
     l2 AS (PARTITION BY player_lookup, season_year ORDER BY game_date ROWS 1 PRECEDING),
     l5 AS (PARTITION BY player_lookup, season_year ORDER BY game_date ROWS 4 PRECEDING),
     l10 AS (PARTITION BY player_lookup, season_year ORDER BY game_date ROWS 9 PRECEDING);
 
--- backcourt.team_form: per team and game, its pace, offensive rating and record after that game
--- (last 10 games across seasons, as the reference; record within the season).
-CREATE OR REPLACE VIEW backcourt.team_form AS
+-- backcourt.team_form(start_date, end_date): per team and game, its pace, offensive rating and
+-- record after that game (last 10 games across seasons, as the reference; record in the season).
+CREATE OR REPLACE MACRO backcourt.team_form(start_date, end_date) AS TABLE
 SELECT
     team_abbr, season_year, game_date,
     avg(pace) OVER team_l10 AS pace_avg_10,
@@ -49,16 +67,21 @@ SELECT
     data_hash AS last_hash,
     max(processed_at) OVER team_l10 AS last_updated
 FROM (
-    SELECT * FROM nba_analytics.team_offense_game_summary
+    SELECT * REPLACE (
+        CAST(pace AS DECIMAL(18, 6)) AS pace,
+        CAST(offensive_rating AS DECIMAL(18, 6)) AS offensive_rating)
+    FROM nba_analytics.team_offense_game_summary
+    WHERE game_date BETWEEN start_date - INTERVAL 300 DAY AND end_date
     QUALIFY row_number() OVER (PARTITION BY team_abbr, game_date ORDER BY game_id) = 1
 )
 WINDOW
     team_l10 AS (PARTITION BY team_abbr ORDER BY game_date ROWS 9 PRECEDING),
     team_season AS (PARTITION BY team_abbr, season_year ORDER BY game_date);
 
--- backcourt.team_windows: per team and game, where its last 5 and last 10 games of the season
--- began: the windows a player's completeness is measured against (the calendar's games).
-CREATE OR REPLACE VIEW backcourt.team_windows AS
+-- backcourt.team_windows(start_date, end_date): per team and game, where its last 5 and last 10
+-- games of the season began: the windows a player's completeness is measured against (the
+-- calendar's games).
+CREATE OR REPLACE MACRO backcourt.team_windows(start_date, end_date) AS TABLE
 SELECT
     team_abbr, season_year, game_date,
     row_number() OVER (PARTITION BY team_abbr, season_year ORDER BY game_date) AS season_games,
@@ -66,4 +89,5 @@ SELECT
         AS l5_start,
     min(game_date) OVER (PARTITION BY team_abbr, season_year ORDER BY game_date ROWS 9 PRECEDING)
         AS l10_start
-FROM backcourt.team_games;
+FROM backcourt.team_games
+WHERE game_date BETWEEN start_date - INTERVAL 300 DAY AND end_date;

@@ -217,6 +217,11 @@ shaped AS (
 
 SELECT
     *,
+    -- Every player of the universe gets a row: no failure candidates, but the
+    -- columns say so, so that a rerun clears any earlier failure rows of the date.
+    CAST(NULL AS VARCHAR) AS failure_category,
+    CAST(NULL AS VARCHAR) AS failure_reason,
+    CAST(NULL AS BOOLEAN) AS can_retry,
     left(md5(CAST(row(
         player_lookup, universal_player_id, game_date, game_id, fatigue_score,
         shot_zone_mismatch_score, pace_score, usage_spike_score, total_composite_adjustment,

@@ -19,7 +19,7 @@ form AS (
     SELECT c.player_lookup, c.game_date, f.*  EXCLUDE (player_lookup, game_date, season_year, team_abbr),
            f.game_date AS last_game_date
     FROM ctx c
-    ASOF LEFT JOIN backcourt.player_form f
+    ASOF LEFT JOIN backcourt.player_form($start_date, $end_date) f
       ON f.player_lookup = c.player_lookup AND f.season_year = c.season_year
      AND c.game_date > f.game_date
 ),
@@ -28,7 +28,7 @@ team AS (
     SELECT c.player_lookup, c.game_date, t.pace_avg_10, t.off_rating_avg_10,
            t.games_10 AS team_rows, t.last_hash AS team_hash, t.last_updated AS team_updated
     FROM ctx c
-    ASOF LEFT JOIN backcourt.team_form t
+    ASOF LEFT JOIN backcourt.team_form($start_date, $end_date) t
       ON t.team_abbr = c.team_abbr AND c.game_date > t.game_date
 ),
 
@@ -38,7 +38,7 @@ windows AS (
            least(coalesce(w.season_games, 0), 10) AS expected_10,
            w.l5_start, w.l10_start
     FROM ctx c
-    ASOF LEFT JOIN backcourt.team_windows w
+    ASOF LEFT JOIN backcourt.team_windows($start_date, $end_date) w
       ON w.team_abbr = c.team_abbr AND w.season_year = c.season_year
      AND c.game_date > w.game_date
 ),
@@ -52,6 +52,7 @@ team_recent AS (
     JOIN backcourt.team_games t
       ON t.team_abbr = c.team_abbr AND t.game_date < c.game_date
      AND t.game_date >= c.game_date - 14
+    WHERE t.game_date BETWEEN $start_date - INTERVAL 14 DAY AND $end_date
     GROUP BY c.player_lookup, c.game_date
 ),
 
@@ -67,6 +68,7 @@ player_recent AS (
       ON g.player_lookup = c.player_lookup AND g.season_year = c.season_year
      AND g.game_date < c.game_date
      AND g.game_date >= least(coalesce(w.l10_start, c.game_date), c.game_date - 14)
+    WHERE g.game_date BETWEEN $start_date - INTERVAL 300 DAY AND $end_date
     GROUP BY c.player_lookup, c.game_date
 ),
 

@@ -20,7 +20,10 @@ defense AS (
     SELECT defending_team_abbr AS team_abbr, game_date, season_year,
            opp_paint_makes, opp_paint_attempts, opp_mid_range_makes, opp_mid_range_attempts,
            opp_three_pt_makes, opp_three_pt_attempts, points_in_paint_allowed, blocks_paint,
-           blocks_mid_range, blocks_three_pt, points_allowed, defensive_rating, opponent_pace,
+           blocks_mid_range, blocks_three_pt, points_allowed,
+           -- DECIMAL: exact sums, whatever order the aggregation combines them in.
+           CAST(defensive_rating AS DECIMAL(18, 6)) AS defensive_rating,
+           CAST(opponent_pace AS DECIMAL(18, 6)) AS opponent_pace,
            data_hash, processed_at
     FROM nba_analytics.team_defense_game_summary
     -- A season is shorter than 300 days: enough history for any date of the range.
@@ -34,6 +37,7 @@ candidates AS (
            least(count(*) FILTER (WHERE t.game_date < d.analysis_date), 15) AS expected_games
     FROM dates d
     JOIN backcourt.team_games t ON t.season_year = d.season_year
+    WHERE t.game_date BETWEEN $start_date - INTERVAL 300 DAY AND $end_date + INTERVAL 300 DAY
     GROUP BY ALL
 ),
 
@@ -89,9 +93,12 @@ league AS (
     SELECT
         d.analysis_date,
         count(l.team_abbr) >= 10 AS enough_teams,
-        CASE WHEN count(l.team_abbr) >= 10 THEN avg(l.paint_pct) ELSE 0.580 END AS paint_avg,
-        CASE WHEN count(l.team_abbr) >= 10 THEN avg(l.mid_pct) ELSE 0.410 END AS mid_avg,
-        CASE WHEN count(l.team_abbr) >= 10 THEN avg(l.three_pct) ELSE 0.355 END AS three_avg
+        CASE WHEN count(l.team_abbr) >= 10
+             THEN avg(CAST(l.paint_pct AS DECIMAL(18, 12))) ELSE 0.580 END AS paint_avg,
+        CASE WHEN count(l.team_abbr) >= 10
+             THEN avg(CAST(l.mid_pct AS DECIMAL(18, 12))) ELSE 0.410 END AS mid_avg,
+        CASE WHEN count(l.team_abbr) >= 10
+             THEN avg(CAST(l.three_pct AS DECIMAL(18, 12))) ELSE 0.355 END AS three_avg
     FROM dates d
     LEFT JOIN league_teams l
       ON l.analysis_date = d.analysis_date

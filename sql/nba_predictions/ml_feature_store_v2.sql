@@ -19,7 +19,7 @@ WITH players AS (
 form AS (
     SELECT p.player_lookup, p.game_date, f.* EXCLUDE (player_lookup, game_date, season_year, team_abbr)
     FROM players p
-    ASOF LEFT JOIN backcourt.player_form f
+    ASOF LEFT JOIN backcourt.player_form($start_date, $end_date) f
       ON f.player_lookup = p.player_lookup AND f.season_year = p.season_year
      AND p.game_date > f.game_date
 ),
@@ -29,7 +29,7 @@ team AS (
            t.season_games AS team_season_games, t.season_wins AS team_season_wins,
            t.season_year AS team_season
     FROM players p
-    ASOF LEFT JOIN backcourt.team_form t
+    ASOF LEFT JOIN backcourt.team_form($start_date, $end_date) t
       ON t.team_abbr = p.team_abbr AND p.game_date > t.game_date
 ),
 
@@ -299,6 +299,11 @@ shaped AS (
 
 SELECT
     *,
+    -- Every player of the universe gets a row: no failure candidates, but the
+    -- columns say so, so that a rerun clears any earlier failure rows of the date.
+    CAST(NULL AS VARCHAR) AS failure_category,
+    CAST(NULL AS VARCHAR) AS failure_reason,
+    CAST(NULL AS BOOLEAN) AS can_retry,
     left(md5(CAST(row(
         player_lookup, universal_player_id, game_date, game_id, features, feature_names,
         feature_sources, feature_count, feature_version, feature_quality_score,

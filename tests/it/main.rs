@@ -10,3 +10,7 @@ mod cli;
 mod import;
 mod lake;
 mod league;
+mod precompute_factors;
+mod precompute_features;
+mod precompute_replay;
+mod precompute_zones;

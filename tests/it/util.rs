@@ -65,6 +65,21 @@ pub fn analytics_league() -> &'static Lake {
     lake
 }
 
+/// The shared league with Phase 3 and Phase 4 built over its whole span,
+/// once per run.
+pub fn precompute_league() -> &'static Lake {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    let lake = analytics_league();
+    BUILT.get_or_init(|| {
+        let engine = Engine::open(lake).expect("engine");
+        let calendar = Calendar::load(&engine).expect("calendar");
+        let span = calendar.span().expect("games");
+        backcourt::precompute::build(&engine, &calendar, &ModelParams::historical(span))
+            .expect("build Phase 4");
+    });
+    lake
+}
+
 /// A batch of `table` with the `given` columns first (in the given order and
 /// types) and every other registry column NULL.
 pub fn registry_batch(table: TableId, given: Vec<(&str, ArrayRef)>) -> RecordBatch {
