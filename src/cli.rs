@@ -494,6 +494,7 @@ fn phase4_summary(engine: &Engine, build: &precompute::Build) -> Result<RecordBa
                 (owed.len() as u64).into(),
                 explained.into(),
                 (without_rows.len() as u64 - explained).into(),
+                format!("{:.1}", t.seconds).into(),
             ])
         })
         .collect::<Result<Vec<_>>>()?;
@@ -506,6 +507,7 @@ fn phase4_summary(engine: &Engine, build: &precompute::Build) -> Result<RecordBa
             "game_dates_owed",
             "dates_only_failures",
             "missing_dates",
+            "seconds",
         ],
         rows,
     )

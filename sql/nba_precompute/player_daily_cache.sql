@@ -43,33 +43,62 @@ windows AS (
      AND c.game_date > w.game_date
 ),
 
--- Games the team and the player played in each window before D.
-team_recent AS (
-    SELECT c.player_lookup, c.game_date,
-           count(*) FILTER (WHERE t.game_date >= c.game_date - 7) AS expected_7d,
-           count(*) AS expected_14d
-    FROM ctx c
-    JOIN backcourt.team_games t
-      ON t.team_abbr = c.team_abbr AND t.game_date < c.game_date
-     AND t.game_date >= c.game_date - 14
-    WHERE t.game_date BETWEEN $start_date - INTERVAL 14 DAY AND $end_date
-    GROUP BY c.player_lookup, c.game_date
+-- Games the team and the player played in each window before D, as differences of running
+-- counts: the games before a cutoff X are the season game number at the last game before X (an
+-- ASOF join), so no candidate is joined to his whole season.
+player_counts AS (
+    SELECT player_lookup AS entity, season_year, game_date,
+           row_number() OVER (PARTITION BY player_lookup, season_year ORDER BY game_date) AS n
+    FROM backcourt.player_games
+    WHERE game_date BETWEEN $start_date - INTERVAL 300 DAY AND $end_date
 ),
 
-player_recent AS (
-    SELECT c.player_lookup, c.game_date,
-           count(*) FILTER (WHERE g.game_date >= w.l5_start) AS actual_5,
-           count(*) FILTER (WHERE g.game_date >= w.l10_start) AS actual_10,
-           count(*) FILTER (WHERE g.game_date >= c.game_date - 7) AS actual_7d,
-           count(*) FILTER (WHERE g.game_date >= c.game_date - 14) AS actual_14d
+team_counts AS (
+    SELECT team_abbr AS entity, season_year, game_date, season_games AS n
+    FROM backcourt.team_windows($start_date, $end_date)
+),
+
+cutoffs AS (
+    SELECT c.player_lookup, c.game_date, c.team_abbr, c.season_year, k.name,
+           CASE k.name
+               WHEN 'l5' THEN w.l5_start
+               WHEN 'l10' THEN w.l10_start
+               WHEN 'd7' THEN c.game_date - 7
+               WHEN 'd14' THEN c.game_date - 14
+               ELSE c.game_date
+           END AS cutoff
     FROM ctx c
     JOIN windows w USING (player_lookup, game_date)
-    JOIN backcourt.player_games g
-      ON g.player_lookup = c.player_lookup AND g.season_year = c.season_year
-     AND g.game_date < c.game_date
-     AND g.game_date >= least(coalesce(w.l10_start, c.game_date), c.game_date - 14)
-    WHERE g.game_date BETWEEN $start_date - INTERVAL 300 DAY AND $end_date
-    GROUP BY c.player_lookup, c.game_date
+    CROSS JOIN (VALUES ('now'), ('l5'), ('l10'), ('d7'), ('d14')) k(name)
+),
+
+counted AS (
+    SELECT x.player_lookup, x.game_date, x.name, coalesce(p.n, 0) AS player_before,
+           coalesce(t.n, 0) AS team_before
+    FROM cutoffs x
+    ASOF LEFT JOIN player_counts p
+      ON p.entity = x.player_lookup AND p.season_year = x.season_year AND x.cutoff > p.game_date
+    ASOF LEFT JOIN team_counts t
+      ON t.entity = x.team_abbr AND t.season_year = x.season_year AND x.cutoff > t.game_date
+),
+
+recent AS (
+    SELECT
+        player_lookup, game_date,
+        max(player_before) FILTER (WHERE name = 'now') - max(player_before) FILTER (WHERE name = 'l5')
+            AS actual_5,
+        max(player_before) FILTER (WHERE name = 'now') - max(player_before) FILTER (WHERE name = 'l10')
+            AS actual_10,
+        max(player_before) FILTER (WHERE name = 'now') - max(player_before) FILTER (WHERE name = 'd7')
+            AS actual_7d,
+        max(player_before) FILTER (WHERE name = 'now') - max(player_before) FILTER (WHERE name = 'd14')
+            AS actual_14d,
+        max(team_before) FILTER (WHERE name = 'now') - max(team_before) FILTER (WHERE name = 'd7')
+            AS expected_7d,
+        max(team_before) FILTER (WHERE name = 'now') - max(team_before) FILTER (WHERE name = 'd14')
+            AS expected_14d
+    FROM counted
+    GROUP BY player_lookup, game_date
 ),
 
 shot AS (
@@ -86,9 +115,7 @@ joined AS (
         f.* EXCLUDE (player_lookup, game_date, season_games),
         t.* EXCLUDE (player_lookup, game_date),
         w.expected_5, w.expected_10,
-        coalesce(pr.actual_5, 0) AS actual_5, coalesce(pr.actual_10, 0) AS actual_10,
-        coalesce(tr.expected_7d, 0) AS expected_7d, coalesce(tr.expected_14d, 0) AS expected_14d,
-        coalesce(pr.actual_7d, 0) AS actual_7d, coalesce(pr.actual_14d, 0) AS actual_14d,
+        r.actual_5, r.actual_10, r.expected_7d, r.expected_14d, r.actual_7d, r.actual_14d,
         s.player_lookup IS NOT NULL AS has_shot,
         s.primary_scoring_zone, s.paint_rate_last_10, s.three_pt_rate_last_10,
         s.data_hash AS shot_hash, s.processed_at AS shot_updated
@@ -96,8 +123,7 @@ joined AS (
     JOIN form f USING (player_lookup, game_date)
     JOIN team t USING (player_lookup, game_date)
     JOIN windows w USING (player_lookup, game_date)
-    LEFT JOIN team_recent tr USING (player_lookup, game_date)
-    LEFT JOIN player_recent pr USING (player_lookup, game_date)
+    JOIN recent r USING (player_lookup, game_date)
     LEFT JOIN shot s USING (player_lookup, game_date)
 ),
 

@@ -22,6 +22,8 @@ pub struct TableBuild {
     pub written: WriteStats,
     /// Entities that became failure rows instead of rows.
     pub failures: usize,
+    /// Wall time of the model and its write.
+    pub seconds: f64,
 }
 
 /// What building Phase 4 over a range did.
@@ -46,13 +48,16 @@ pub fn build(engine: &Engine, calendar: &Calendar, params: &ModelParams) -> engi
         .into_iter()
         .filter_map(|table| table.sql().map(|sql| (table, sql)))
         .map(|(table, sql)| {
+            let started = std::time::Instant::now();
             let output = engine.run_model(table, sql, params)?;
             let written = engine.write_output(table, params.range, &output)?;
-            tracing::info!(%table, rows = written.rows, failures = output.failure_count(), "built");
+            let seconds = started.elapsed().as_secs_f64();
+            tracing::info!(%table, rows = written.rows, failures = output.failure_count(), seconds, "built");
             Ok(TableBuild {
                 table,
                 written,
                 failures: output.failure_count(),
+                seconds,
             })
         })
         .collect::<engine::Result<_>>()?;

@@ -70,7 +70,7 @@ static TABLES: &[TableDef] = &[
             // Meta
             processed_at: Timestamp, created_at: Timestamp,
         ],
-        upstream: &[TableId::TeamDefenseGameSummary],
+        upstream: &[TableId::TeamDefenseGameSummary, TableId::NbacSchedule],
         producer: super::sql_model!("nba_precompute", "team_defense_zone_analysis"),
     },
     TableDef {
@@ -115,7 +115,7 @@ static TABLES: &[TableDef] = &[
             // Meta
             created_at: Timestamp, processed_at: Timestamp,
         ],
-        upstream: &[TableId::PlayerGameSummary],
+        upstream: &[TableId::PlayerGameSummary, TableId::NbacSchedule],
         producer: super::sql_model!("nba_precompute", "player_shot_zone_analysis"),
     },
     TableDef {
@@ -178,6 +178,7 @@ static TABLES: &[TableDef] = &[
             TableId::PlayerShotZoneAnalysis,
             TableId::TeamDefenseZoneAnalysis,
             TableId::PlayerGameSummary,
+            TableId::NbacSchedule,
         ],
         producer: super::sql_model!("nba_precompute", "player_composite_factors"),
     },
@@ -244,6 +245,7 @@ static TABLES: &[TableDef] = &[
             TableId::TeamOffenseGameSummary,
             TableId::UpcomingPlayerGameContext,
             TableId::PlayerShotZoneAnalysis,
+            TableId::NbacSchedule,
         ],
         producer: super::sql_model!("nba_precompute", "player_daily_cache"),
     },
@@ -297,6 +299,7 @@ static TABLES: &[TableDef] = &[
             TableId::PlayerGameSummary,
             TableId::TeamOffenseGameSummary,
             TableId::UpcomingPlayerGameContext,
+            TableId::NbacSchedule,
         ],
         producer: super::sql_model!("nba_predictions", "ml_feature_store_v2"),
     },

@@ -11,6 +11,8 @@
 //! - bob (NYK): six games of history and a pre-game context, no Phase 4 row,
 //!   and BOS has no zone-defence row: Phase 3 fallbacks everywhere.
 //! - carl (BOS): his first game, no context: defaults, bar the game itself.
+//! - dan (NEW, at home to OLD, two teams with no box scores and no zone
+//!   defence): his first game, with nothing behind any feature.
 
 use backcourt::dates::DateRange;
 use backcourt::engine::{Engine, ModelParams};
@@ -59,7 +61,9 @@ const SCHEDULE: &str = "
            2023 AS season_year, 'BOS' AS home_team_tricode, 'NYK' AS away_team_tricode,
            3 AS game_status, 'Final' AS game_status_text, true AS is_regular_season,
            false AS is_playoffs, false AS is_play_in
-    FROM range(20) t(i)";
+    FROM range(20) t(i)
+    UNION ALL
+    SELECT '0022300100', DATE '2023-12-01', 2023, 'NEW', 'OLD', 3, 'Final', true, false, false";
 
 /// Team box scores of games 0..=18: BOS pace 100 + i and rating 110 + i/2,
 /// winning unless i is a multiple of 4 (14 of 19); NYK pace 90 + i, rating
@@ -92,13 +96,16 @@ const PLAYER_GAMES: &str = "
         FROM (VALUES ('alice', 'BOS', 'NYK'), ('bob', 'NYK', 'BOS'), ('carl', 'BOS', 'NYK')) v(p, t, o)
     )
     SELECT player_lookup, player_lookup || '_001' AS universal_player_id,
-           strftime(CAST(DATE '2023-10-24' + CAST(2 * i AS INTEGER) AS DATE), '%Y%m%d') || '_NYK_BOS' AS game_id,
-           CAST(DATE '2023-10-24' + CAST(2 * i AS INTEGER) AS DATE) AS game_date, team_abbr, opponent_team_abbr,
-           2023 AS season_year, points, minutes_played, ft_makes, 10 AS fg_attempts,
-           5 AS fg_makes, paint_attempts, mid_range_attempts, three_pt_attempts,
+           CASE WHEN team_abbr = 'NEW' THEN '20231201_OLD_NEW'
+                ELSE strftime(CAST(DATE '2023-10-24' + CAST(2 * i AS INTEGER) AS DATE), '%Y%m%d') || '_NYK_BOS'
+           END AS game_id,
+           CAST(DATE '2023-10-24' + CAST(2 * i AS INTEGER) AS DATE) AS game_date, team_abbr,
+           opponent_team_abbr, 2023 AS season_year, points, minutes_played, ft_makes,
+           10 AS fg_attempts, 5 AS fg_makes, paint_attempts, mid_range_attempts, three_pt_attempts,
            true AS is_active, 20.0 AS usage_rate,
            TIMESTAMPTZ '2023-12-01 08:00:00+00' AS processed_at
-    FROM games";
+    FROM (SELECT * FROM games UNION ALL SELECT 'dan', 'NEW', 'OLD', 19, 8, 18.0, 0, 2, 1, 1)
+";
 
 /// Pre-game context on the day for alice (back to back, available) and bob
 /// (five days' rest, questionable, opponent ratings from Phase 3).
@@ -346,6 +353,23 @@ fn defaults_for_a_debut_without_context() {
     );
     // (2 × 100 + 5 × 75 + 1 × 100 + 17 × 40) / 25 = 54.2
     assert_eq!(quality[0], ["54.2", "bronze", "mixed", "true"]);
+}
+
+#[test]
+fn defaults_where_no_source_exists() {
+    let (_dir, lake) = feature_lake();
+    let (p3, d) = ("phase3", "default");
+    let mut expected: [(f64, &str); 25] = std::array::from_fn(|i| (REFERENCE_FEATURES[i].1, d));
+    expected[4] = (0.0, p3);
+    expected[15] = (1.0, p3);
+    expected[17] = (0.0, p3);
+    assert_vector(&lake, "dan", &expected);
+    let quality = rows(
+        &lake,
+        &format!("SELECT feature_quality_score, quality_tier, data_source FROM {MLFS} WHERE player_lookup = 'dan'"),
+    );
+    // (3 × 75 + 22 × 40) / 25 = 44.2
+    assert_eq!(quality[0], ["44.2", "poor", "mixed"]);
 }
 
 #[test]
