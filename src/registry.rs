@@ -458,6 +458,23 @@ mod tests {
     }
 
     #[test]
+    fn phases_order_their_tables_and_the_feature_store_is_phase_4() {
+        let precompute = TableId::in_phase_order(Phase::Precompute);
+        assert_eq!(precompute.len(), 5, "{precompute:?}");
+        assert_eq!(precompute.last(), Some(&TableId::MlFeatureStoreV2));
+        assert!(!TableId::in_phase_order(Phase::Predictions).contains(&TableId::MlFeatureStoreV2));
+        for &t in TableId::ALL {
+            for up in t.def().upstream {
+                assert!(
+                    up.phase() <= t.phase(),
+                    "{t} ({:?}) reads the later {up}",
+                    t.phase()
+                );
+            }
+        }
+    }
+
+    #[test]
     fn upstream_graph_is_acyclic() {
         // Depth-first search with colours; the DAG of later stages is derived from it.
         fn visit(id: TableId, state: &mut std::collections::HashMap<TableId, u8>) {
