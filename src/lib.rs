@@ -5,7 +5,9 @@
 //! declared once in the [`registry`]; seasons and game dates come from the
 //! [`calendar`]; player and team names go through one normaliser, [`names`].
 //! A fresh clone has data through the synthetic league of [`fixtures`].
-//! Phase 3 ([`analytics`]) derives the analytics tables from the raw ones.
+//! Phase 3 ([`analytics`]) derives the analytics tables from the raw ones;
+//! Phase 4 ([`precompute`]) the precompute tables and the feature store from
+//! those, writing what it cannot compute as [`failures`].
 
 pub mod analytics;
 pub mod calendar;

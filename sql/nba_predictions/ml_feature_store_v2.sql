@@ -284,14 +284,7 @@ shaped AS (
             CASE WHEN NOT has_shot THEN 'upstream_player_shot_zone_missing' END,
             CASE WHEN NOT has_defense THEN 'upstream_team_defense_zone_missing' END
         ], x -> x IS NOT NULL)) AS VARCHAR) AS data_quality_issues,
-        CAST(NULL AS TIMESTAMPTZ) AS last_reprocess_attempt_at,
-        0 AS reprocess_attempt_count,
-        false AS circuit_breaker_active,
-        CAST(NULL AS TIMESTAMPTZ) AS circuit_breaker_until,
-        false AS manual_override_required,
-        month(game_date) IN (10, 11, 4) AS season_boundary_detected,
-        false AS backfill_bootstrap_mode,
-        'processed_successfully' AS processing_decision_reason,
+        unnest(backcourt.no_reprocessing(game_date)),
         greatest(cache_updated, composite_updated, shot_updated, defense_updated) AS created_at,
         greatest(cache_updated, composite_updated, shot_updated, defense_updated) AS updated_at
     FROM scored
