@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 use arrow::array::RecordBatch;
+use chrono::NaiveDate;
 use clap::{Args as ClapArgs, Parser, Subcommand};
 
 use backcourt::analytics;
@@ -430,11 +431,7 @@ fn coverage_summary(
     let rows = built
         .iter()
         .map(|(table, stats)| {
-            let dates: std::collections::BTreeSet<_> = lake
-                .partitions(*table)?
-                .into_iter()
-                .filter_map(|p| p.date)
-                .collect();
+            let dates = partition_dates(lake, *table)?;
             let missing = game_dates.difference(&dates).count() as u64;
             let extra = dates.difference(&game_dates).count() as u64;
             Ok(vec![
@@ -471,11 +468,7 @@ fn phase4_summary(engine: &Engine, build: &precompute::Build) -> Result<RecordBa
         .tables
         .iter()
         .map(|t| {
-            let dates: std::collections::BTreeSet<_> = lake
-                .partitions(t.table)?
-                .into_iter()
-                .filter_map(|p| p.date)
-                .collect();
+            let dates = partition_dates(lake, t.table)?;
             let mut failed = std::collections::BTreeSet::new();
             for b in engine.query(&format!(
                 "SELECT DISTINCT analysis_date FROM nba_processing.processing_failures WHERE table_name = '{}'",
@@ -511,6 +504,15 @@ fn phase4_summary(engine: &Engine, build: &precompute::Build) -> Result<RecordBa
         ],
         rows,
     )
+}
+
+/// The dates `table` has partitions for.
+fn partition_dates(lake: &Lake, table: TableId) -> Result<std::collections::BTreeSet<NaiveDate>> {
+    Ok(lake
+        .partitions(table)?
+        .into_iter()
+        .filter_map(|p| p.date)
+        .collect())
 }
 
 fn fixtures_rows(batch: &RecordBatch) -> u64 {

@@ -15,6 +15,11 @@ WITH ctx AS (
     SELECT * FROM backcourt.pregame_context($mode, $start_date, $end_date)
 ),
 
+-- Each team's games of the season with where its last 5 and 10 began; read twice below.
+team_windows AS (
+    SELECT * FROM backcourt.team_windows($start_date, $end_date)
+),
+
 form AS (
     SELECT c.player_lookup, c.game_date, f.*  EXCLUDE (player_lookup, game_date, season_year, team_abbr),
            f.game_date AS last_game_date
@@ -38,7 +43,7 @@ windows AS (
            least(coalesce(w.season_games, 0), 10) AS expected_10,
            w.l5_start, w.l10_start
     FROM ctx c
-    ASOF LEFT JOIN backcourt.team_windows($start_date, $end_date) w
+    ASOF LEFT JOIN team_windows w
       ON w.team_abbr = c.team_abbr AND w.season_year = c.season_year
      AND c.game_date > w.game_date
 ),
@@ -55,7 +60,7 @@ player_counts AS (
 
 team_counts AS (
     SELECT team_abbr AS entity, season_year, game_date, season_games AS n
-    FROM backcourt.team_windows($start_date, $end_date)
+    FROM team_windows
 ),
 
 cutoffs AS (
