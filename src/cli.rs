@@ -18,6 +18,7 @@ use backcourt::engine::{Engine, ModelParams};
 use backcourt::fixtures::{self, GenerateConfig};
 use backcourt::lake::Lake;
 use backcourt::precompute;
+use backcourt::predictions;
 use backcourt::registry::{Producer, TableId};
 
 /// Local-first pipeline for NBA player-points props: raw tables as Parquet,
@@ -89,6 +90,16 @@ enum Command {
     },
     /// Seasons, opening nights, bootstrap windows and game dates of the lake's schedule.
     Calendar,
+    /// Phase 5: predict every player-date of a range with every system, then
+    /// grade the predictions against the box scores.
+    ///
+    /// Reads the feature store (Phase 4) and the pre-game lines (Phase 3).
+    /// The trained model for each date is the one whose cutoff is the latest
+    /// on or before it; missing models are trained and stored in the lake.
+    Predict(crate::cli_predict::PredictArgs),
+    /// The trained points model: train one, or show the stored ones.
+    #[command(subcommand)]
+    Model(crate::cli_predict::ModelCommand),
 }
 
 #[derive(Debug, ClapArgs)]
@@ -132,7 +143,7 @@ fn parse_season_list(s: &str) -> Result<SeasonList, String> {
 /// An error in what the user asked for or configured (exit code 2).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct UsageError(String);
+pub struct UsageError(pub String);
 
 /// Parses the command line (exits 2 on a usage error, as clap does).
 pub fn parse() -> Args {
@@ -220,6 +231,12 @@ pub fn run(args: Args) -> Result<()> {
             let lake = Lake::open(&lake_root("data/lake"))?;
             let engine = Engine::open(&lake)?;
             print_batches(&calendar_summary(&engine)?, json)
+        }
+        Command::Predict(predict) => {
+            crate::cli_predict::cmd_predict(&lake_root("data/lake"), &predict, json)
+        }
+        Command::Model(model) => {
+            crate::cli_predict::cmd_model(&lake_root("data/lake"), &model, json)
         }
     }
 }
@@ -349,6 +366,12 @@ fn cmd_demo(root: &str, args: &DemoArgs, json: bool) -> Result<()> {
     let phase4_build = precompute::build(&engine, &calendar, &ModelParams::historical(span))?;
     let phase4_secs = t.elapsed().as_secs_f64();
     let phase4 = phase4_summary(&engine, &phase4_build)?;
+    let t = Instant::now();
+    let phase5_build = predictions::build(&engine, &calendar, &ModelParams::historical(span))?;
+    let phase5_secs = t.elapsed().as_secs_f64();
+    let phase5 = crate::cli_predict::systems_table(&engine, &phase5_build)?;
+    let models = crate::cli_predict::models_table(&phase5_build.models, true)?;
+    let graded = engine.query(include_str!("../sql/demo/system_summary.sql"))?;
     let seasons = calendar_summary(&engine)?;
     let tables = tables_summary(&engine)?;
     let truth = engine.query(include_str!("../sql/demo/truth_summary.sql"))?;
@@ -357,13 +380,17 @@ fn cmd_demo(root: &str, args: &DemoArgs, json: bool) -> Result<()> {
             "lake": root,
             "seed": args.seed,
             "timings_seconds": {
-                "generate": generated, "write": wrote, "phase3": phase3_secs, "phase4": phase4_secs
+                "generate": generated, "write": wrote, "phase3": phase3_secs, "phase4": phase4_secs,
+                "phase5": phase5_secs, "phase5_training": phase5_build.training_seconds
             },
             "written": batches_to_json(&[written])?,
             "seasons": batches_to_json(&seasons)?,
             "tables": batches_to_json(&tables)?,
             "phase3": batches_to_json(&[phase3])?,
             "phase4": batches_to_json(&[phase4])?,
+            "phase5": batches_to_json(&[phase5])?,
+            "models": batches_to_json(&[models])?,
+            "graded": batches_to_json(&graded)?,
             "truth": batches_to_json(&truth)?,
         });
         writeln!(std::io::stdout(), "{}", serde_json::to_string_pretty(&out)?)?;
@@ -397,6 +424,41 @@ fn cmd_demo(root: &str, args: &DemoArgs, json: bool) -> Result<()> {
         out,
         "{}",
         arrow::util::pretty::pretty_format_batches(&[phase4])?
+    )?;
+    writeln!(
+        out,
+        "\nPhase 5 (predictions, grading), {span} in one pass, {phase5_secs:.1} s: feature store read in {:.1} s, \
+         heuristics {:.1} s, {} models ({:.1} s, trained on dates before their cutoff), inference and ensemble {:.1} s, tables {:.1} s:",
+        phase5_build.load_seconds,
+        phase5_build.heuristics_seconds,
+        phase5_build.models.len(),
+        phase5_build.training_seconds,
+        phase5_build.inference_seconds,
+        phase5_build.tables.iter().map(|t| t.seconds).sum::<f64>(),
+    )?;
+    writeln!(
+        out,
+        "{}",
+        arrow::util::pretty::pretty_format_batches(&[phase5])?
+    )?;
+    writeln!(
+        out,
+        "\nThe trained points model (gbm_points_v1), one per cutoff:"
+    )?;
+    writeln!(
+        out,
+        "{}",
+        arrow::util::pretty::pretty_format_batches(&[models])?
+    )?;
+    writeln!(
+        out,
+        "\nGraded predictions by season and system (hit rate: OVER/UNDER calls on real lines, pushes excluded; \
+         oracle_mae: the generator's latent expected points on the same player-games):"
+    )?;
+    writeln!(
+        out,
+        "{}",
+        arrow::util::pretty::pretty_format_batches(&graded)?
     )?;
     writeln!(out, "\nTables:")?;
     writeln!(
@@ -644,7 +706,7 @@ fn scalar_triple(batches: &[RecordBatch]) -> (u64, String, String) {
 }
 
 /// A cell of a small summary table.
-enum Cell {
+pub(crate) enum Cell {
     Text(String),
     Count(u64),
 }
@@ -666,7 +728,7 @@ impl From<u64> for Cell {
 }
 
 /// Builds a batch from rows of cells; a column's type follows its first row.
-fn record_batch(names: &[&str], rows: Vec<Vec<Cell>>) -> Result<RecordBatch> {
+pub(crate) fn record_batch(names: &[&str], rows: Vec<Vec<Cell>>) -> Result<RecordBatch> {
     use arrow::array::{ArrayRef, StringArray, UInt64Array};
     use arrow::datatypes::{DataType, Field, Schema};
     use std::sync::Arc;
@@ -724,7 +786,7 @@ fn batches_to_json(batches: &[RecordBatch]) -> Result<serde_json::Value> {
 }
 
 /// Prints batches as a table, or as one JSON array with `--json`.
-fn print_batches(batches: &[RecordBatch], json: bool) -> Result<()> {
+pub(crate) fn print_batches(batches: &[RecordBatch], json: bool) -> Result<()> {
     let mut out = std::io::stdout().lock();
     if json {
         writeln!(

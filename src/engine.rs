@@ -57,6 +57,8 @@ pub enum Error {
         #[source]
         source: crate::failures::UnknownCategory,
     },
+    #[error("engine: an Arrow column of type {0} cannot be handed to SQL")]
+    UnsupportedType(String),
     #[error(transparent)]
     Lake(#[from] lake::Error),
 }
@@ -274,6 +276,35 @@ impl<'l> Engine<'l> {
         ))
     }
 
+    /// Makes `batch` readable from SQL as table `name` in the session's
+    /// `main` schema (replacing an earlier one): how Rust kernels hand their
+    /// rows to a SQL model. Column types follow the Arrow types.
+    pub fn load_batch(&self, name: &str, batch: &RecordBatch) -> Result<()> {
+        let columns = batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| Ok(format!("{} {}", ident(f.name()), sql_type(f.data_type())?)))
+            .collect::<Result<Vec<_>>>()?
+            .join(", ");
+        self.execute_batch(&format!(
+            "CREATE OR REPLACE TABLE main.{} ({columns})",
+            ident(name)
+        ))?;
+        let context = || format!("loading {} rows into {name}", batch.num_rows());
+        let mut appender = self.conn.appender(name).map_err(|source| Error::DuckDb {
+            context: context(),
+            source,
+        })?;
+        appender
+            .append_record_batch(batch.clone())
+            .and_then(|()| appender.flush())
+            .map_err(|source| Error::DuckDb {
+                context: context(),
+                source,
+            })
+    }
+
     /// Runs one SQL statement and returns its rows as Arrow batches.
     pub fn query(&self, sql: &str) -> Result<Vec<RecordBatch>> {
         let context = || first_line(sql);
@@ -472,6 +503,9 @@ fn failure_rows_sql(table: TableId, model_columns: &[String]) -> String {
         Some(match name {
             "table_name" => string_literal(table.name()),
             "analysis_date" => ident(date_col),
+            // A model whose entity is not its first grain column (a prediction
+            // fails per player *and* system) names it.
+            "entity_id" if has("failure_entity_id") => "failure_entity_id".into(),
             "entity_id" => format!("CAST({} AS VARCHAR)", ident(entity)),
             "entity_type" => string_literal(entity_type),
             "failure_category" => "failure_category".into(),
@@ -495,6 +529,20 @@ fn failure_rows_sql(table: TableId, model_columns: &[String]) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     format!("SELECT {select_list} FROM __model_out WHERE failure_category IS NOT NULL")
+}
+
+/// The DuckDB type of an Arrow column handed over by [`Engine::load_batch`].
+fn sql_type(ty: &arrow::datatypes::DataType) -> Result<&'static str> {
+    use arrow::datatypes::DataType as T;
+    Ok(match ty {
+        T::Utf8 => "VARCHAR",
+        T::Date32 => "DATE",
+        T::Float64 => "DOUBLE",
+        T::Int32 => "INTEGER",
+        T::Int64 => "BIGINT",
+        T::Boolean => "BOOLEAN",
+        other => return Err(Error::UnsupportedType(other.to_string())),
+    })
 }
 
 fn first_line(sql: &str) -> String {

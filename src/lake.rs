@@ -358,6 +358,27 @@ impl Lake {
         self.publish(Vec::new(), paths)
     }
 
+    /// Replaces one object outside the tables (a model artefact) with one
+    /// atomic put, like a partition.
+    pub fn put(&self, path: &str, bytes: Vec<u8>) -> Result<()> {
+        self.publish(vec![(path.to_string(), bytes)], Vec::new())
+    }
+
+    /// The paths of the objects under `prefix`, sorted.
+    pub fn list(&self, prefix: &str) -> Result<Vec<String>> {
+        let location = StorePath::from(prefix);
+        let metas: Vec<object_store::ObjectMeta> = self
+            .runtime
+            .block_on(self.store.list(Some(&location)).try_collect())
+            .map_err(|source| Error::Store {
+                path: prefix.to_string(),
+                source,
+            })?;
+        let mut paths: Vec<String> = metas.into_iter().map(|m| m.location.to_string()).collect();
+        paths.sort();
+        Ok(paths)
+    }
+
     /// Reads one object's bytes (tests and the cloud cache use it).
     pub fn get(&self, path: &str) -> Result<Vec<u8>> {
         let location = StorePath::from(path);

@@ -20,5 +20,6 @@ pub mod import;
 pub mod lake;
 pub mod names;
 pub mod precompute;
+pub mod predictions;
 pub mod registry;
 pub mod sql_functions;

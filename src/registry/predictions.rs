@@ -7,7 +7,7 @@
 //! NUMERIC columns are `Double`; ARRAY and JSON columns are `Varchar` holding
 //! JSON text.
 
-use super::{columns, Dataset, Producer, TableDef, TableId};
+use super::{columns, Dataset, TableDef, TableId};
 
 pub(super) fn def(id: TableId) -> &'static TableDef {
     TABLES
@@ -67,7 +67,7 @@ static TABLES: &[TableDef] = &[
             TableId::UpcomingPlayerGameContext,
             TableId::OddsApiPlayerPointsProps,
         ],
-        producer: Producer::Unbuilt,
+        producer: super::sql_model!("nba_predictions", "player_prop_predictions"),
     },
     TableDef {
         id: TableId::PredictionAccuracy,
@@ -95,7 +95,7 @@ static TABLES: &[TableDef] = &[
             model_version: Varchar, graded_at: Timestamp,
         ],
         upstream: &[TableId::PlayerPropPredictions, TableId::PlayerGameSummary],
-        producer: Producer::Unbuilt,
+        producer: super::sql_model!("nba_predictions", "prediction_accuracy"),
     },
     TableDef {
         id: TableId::SystemDailyPerformance,
@@ -125,6 +125,6 @@ static TABLES: &[TableDef] = &[
             computed_at: Timestamp,
         ],
         upstream: &[TableId::PredictionAccuracy],
-        producer: Producer::Unbuilt,
+        producer: super::sql_model!("nba_predictions", "system_daily_performance"),
     },
 ];
