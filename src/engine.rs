@@ -305,6 +305,11 @@ impl<'l> Engine<'l> {
             })
     }
 
+    /// Drops a table made by [`Engine::load_batch`].
+    pub fn unload_batch(&self, name: &str) -> Result<()> {
+        self.execute_batch(&format!("DROP TABLE IF EXISTS main.{}", ident(name)))
+    }
+
     /// Runs one SQL statement and returns its rows as Arrow batches.
     pub fn query(&self, sql: &str) -> Result<Vec<RecordBatch>> {
         let context = || first_line(sql);

@@ -3,6 +3,7 @@
 //! configuration), print the error chain once.
 
 mod cli;
+mod cli_bench;
 mod cli_predict;
 
 use std::process::ExitCode;

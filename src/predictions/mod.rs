@@ -151,6 +151,7 @@ pub fn build(engine: &Engine, calendar: &Calendar, params: &ModelParams) -> Resu
         }
     }
     let mut dates: Vec<NaiveDate> = in_range.iter().map(|&i| inputs.rows[i].game_date).collect();
+    dates.sort();
     dates.dedup();
 
     engine.load_batch(KERNEL_TABLE, &batch)?;
@@ -173,7 +174,7 @@ pub fn build(engine: &Engine, calendar: &Calendar, params: &ModelParams) -> Resu
             seconds,
         });
     }
-    engine.load_batch(KERNEL_TABLE, &RecordBatch::new_empty(batch.schema()))?;
+    engine.unload_batch(KERNEL_TABLE)?;
     Ok(Build {
         tables,
         models,

@@ -55,7 +55,7 @@ pub struct Hyper {
 
 /// How a model and its card are made, beyond [`Hyper`]: part of the
 /// fingerprint, so changing the method retrains stored models.
-const METHOD: &str = "squared loss; early stopping on validation RMSE; ensemble weights: validation-MAE grid of 0.05";
+const METHOD: &str = "squared loss; early stopping on validation RMSE; ensemble weights: validation-MAE grid of 0.05, none for a system absent from validation";
 
 pub const HYPER: Hyper = Hyper {
     max_iterations: 400,
@@ -425,7 +425,7 @@ impl Model {
     /// Reads the artefact of `model_id`, if stored.
     pub fn load(lake: &Lake, model_id: &str) -> Result<Option<Model>, ModelError> {
         let path = artefact_path(model_id);
-        if !lake.list(MODEL_DIR)?.iter().any(|p| *p == path) {
+        if !lake.list(MODEL_DIR)?.contains(&path) {
             return Ok(None);
         }
         let artefact = |message: String| ModelError::Artefact {
@@ -459,4 +459,40 @@ pub fn stored_cards(lake: &Lake) -> Result<Vec<ModelCard>, ModelError> {
     }
     cards.sort_by_key(|c| c.cutoff);
     Ok(cards)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn cutoffs_double_the_history_and_open_each_season_with_data_before_it() {
+        // Ten training dates in one season, then a second season opening.
+        let dates: Vec<NaiveDate> = (1..=10)
+            .map(|i| d("2021-11-01") + chrono::Days::new(i))
+            .collect();
+        let openings = [d("2021-11-02"), d("2022-11-01")];
+        let cuts = cutoffs(&dates, &openings);
+        // dates[1], dates[2], dates[4], dates[8]: 1, 2, 4 and 8 dates before
+        // them; the first opening has nothing before it (dates[0] is on it).
+        assert_eq!(
+            cuts,
+            vec![
+                d("2021-11-03"),
+                d("2021-11-04"),
+                d("2021-11-06"),
+                d("2021-11-10"),
+                d("2022-11-01"),
+            ]
+        );
+        for c in &cuts {
+            let before = dates.iter().filter(|x| *x < c).count();
+            assert!(before > 0, "{c} has no training date before it");
+        }
+        assert!(cutoffs(&[], &openings).is_empty());
+    }
 }

@@ -80,6 +80,63 @@ pub fn precompute_league() -> &'static Lake {
     lake
 }
 
+/// A copy of `lake`'s `datasets` (directories below its root) in a fresh
+/// temporary lake.
+pub fn copy_lake(lake: &Lake, datasets: &[&str]) -> (tempfile::TempDir, Lake) {
+    let from = lake.local_root().expect("a local lake");
+    let dir = tempdir();
+    let mut stack: Vec<PathBuf> = datasets
+        .iter()
+        .map(|d| from.join(d))
+        .filter(|d| d.exists())
+        .collect();
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir") {
+            let p = e.expect("dir entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let to = dir.path().join(p.strip_prefix(from).expect("below root"));
+                std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+                std::fs::copy(&p, &to).expect("copy");
+            }
+        }
+    }
+    let copy = Lake::open(dir.path().to_str().expect("utf-8 temp path")).expect("open copy");
+    (dir, copy)
+}
+
+/// A copy of the shared league with Phase 3, 4 and 5 built over its whole
+/// span, once per run. A copy, so that building Phase 5 (which rewrites
+/// processing_failures) never races the Phase 4 tests rewriting theirs.
+pub fn predictions_league() -> &'static Lake {
+    static LAKE: OnceLock<(tempfile::TempDir, Lake)> = OnceLock::new();
+    &LAKE
+        .get_or_init(|| {
+            let (dir, lake) = copy_lake(
+                precompute_league(),
+                &[
+                    "nba_raw",
+                    "nba_reference",
+                    "nba_static",
+                    "nba_synthetic",
+                    "nba_analytics",
+                    "nba_precompute",
+                    "nba_predictions",
+                    "nba_processing",
+                ],
+            );
+            let engine = Engine::open(&lake).expect("engine");
+            let calendar = Calendar::load(&engine).expect("calendar");
+            let span = calendar.span().expect("games");
+            backcourt::predictions::build(&engine, &calendar, &ModelParams::historical(span))
+                .expect("build Phase 5");
+            drop(engine);
+            (dir, lake)
+        })
+        .1
+}
+
 /// A batch of `table` with the `given` columns first (in the given order and
 /// types) and every other registry column NULL.
 pub fn registry_batch(table: TableId, given: Vec<(&str, ArrayRef)>) -> RecordBatch {

@@ -37,18 +37,25 @@ impl Weights {
     /// The weights (multiples of 0.05 summing to 1) whose combination has
     /// the smallest mean absolute error on validation rows: `predictions`
     /// holds each row's base predictions in [`COMPONENTS`] order (`None`
-    /// where a system made none), `actual` its points. Ties keep the first
-    /// weights in enumeration order, so the fit is deterministic.
+    /// where a system made none), `actual` its points. A system with no
+    /// prediction on any row gets weight 0: its weight would change no
+    /// error, so any value would tie and be unvalidated (the first in
+    /// enumeration order gave it 0.95). Ties keep the first weights in
+    /// enumeration order, so the fit is deterministic.
     pub fn fit(predictions: &[[Option<f64>; 4]], actual: &[f64]) -> Weights {
         if predictions.is_empty() {
             return Weights::default();
         }
+        let seen: [bool; 4] = std::array::from_fn(|i| predictions.iter().any(|p| p[i].is_some()));
         let g = Self::GRID;
         let mut best = (f64::INFINITY, Weights::default());
         for a in 0..=g {
             for b in 0..=g - a {
                 for c in 0..=g - a - b {
                     let w = [a, b, c, g - a - b - c].map(|k| k as f64 / g as f64);
+                    if w.iter().zip(seen).any(|(&w, seen)| w > 0.0 && !seen) {
+                        continue;
+                    }
                     let candidate = Weights(w);
                     let error: f64 = predictions
                         .iter()

@@ -1,0 +1,350 @@
+//! `backcourt bench`: the whole pipeline timed in one process on a generated
+//! league, against the goals of a multi-season backfill that feels
+//! interactive. Times are reported, never asserted.
+
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+use arrow::array::RecordBatch;
+use chrono::NaiveDate;
+use clap::Args as ClapArgs;
+
+use backcourt::analytics;
+use backcourt::calendar::{parse_seasons, Calendar, Season};
+use backcourt::dates::DateRange;
+use backcourt::engine::{Engine, ModelParams};
+use backcourt::fixtures::{self, GenerateConfig};
+use backcourt::lake::Lake;
+use backcourt::precompute;
+use backcourt::predictions;
+
+use crate::cli::{record_batch, Cell, UsageError};
+
+#[derive(Debug, ClapArgs)]
+pub struct BenchArgs {
+    /// How many seasons, ending with 2024-25.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=4))]
+    seasons: u8,
+    /// Random seed of the generated league.
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    /// Skip the per-date month (the slowest part: about 30 one-date runs).
+    #[arg(long)]
+    no_per_date: bool,
+}
+
+/// The goals of the benchmark issue, in seconds (or as stated).
+const GOAL_TOTAL_SECONDS: f64 = 20.0;
+const GOAL_TRAINING_SECONDS: f64 = 60.0;
+const GOAL_INCREMENTAL_SECONDS: f64 = 1.0;
+const GOAL_RANGE_SPEEDUP: f64 = 50.0;
+const GOAL_PEAK_RSS_BYTES: u64 = 2 << 30;
+const GOAL_HEURISTIC_PER_SECOND: f64 = 100_000.0;
+
+/// One timed stage.
+struct Stage {
+    name: &'static str,
+    seconds: f64,
+    rows: u64,
+}
+
+pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
+    let all = parse_seasons("2021-22..2024-25").expect("a valid season list");
+    let seasons: Vec<Season> = all[all.len() - args.seasons as usize..].to_vec();
+    let dir = ScratchDir::new()?;
+    let root = dir.0.to_str().context("a UTF-8 temp path")?;
+    let lake = Lake::open(root)?;
+    eprintln!(
+        "backcourt bench: {} season(s) {}..{}, seed {}, lake {root}",
+        seasons.len(),
+        seasons[0],
+        seasons[seasons.len() - 1],
+        args.seed
+    );
+    let league = fixtures::generate(&GenerateConfig {
+        seasons,
+        seed: args.seed,
+        scheduled_last_day: false,
+    });
+
+    let mut stages = Vec::new();
+    let total = Instant::now();
+    let t = Instant::now();
+    let written = fixtures::write(&lake, &league)?;
+    drop(league);
+    stages.push(Stage {
+        name: "raw: write Parquet",
+        seconds: t.elapsed().as_secs_f64(),
+        rows: written.iter().map(|(_, s)| s.rows).sum(),
+    });
+    let engine = Engine::open(&lake)?;
+    let calendar = Calendar::load(&engine)?;
+    let span = calendar
+        .span()
+        .ok_or_else(|| UsageError("the generated league has no games".into()))?;
+    let all_dates = ModelParams::historical(span);
+
+    let t = Instant::now();
+    let phase3 = analytics::build(&engine, &all_dates)?;
+    stages.push(Stage {
+        name: "Phase 3: analytics",
+        seconds: t.elapsed().as_secs_f64(),
+        rows: phase3.iter().map(|(_, s)| s.rows).sum(),
+    });
+    let t = Instant::now();
+    let phase4 = precompute::build(&engine, &calendar, &all_dates)?;
+    stages.push(Stage {
+        name: "Phase 4: precompute",
+        seconds: t.elapsed().as_secs_f64(),
+        rows: phase4.tables.iter().map(|t| t.written.rows).sum(),
+    });
+    let t = Instant::now();
+    let phase5 = predictions::build(&engine, &calendar, &all_dates)?;
+    let phase5_seconds = t.elapsed().as_secs_f64();
+    let total_seconds = total.elapsed().as_secs_f64();
+    let grading_seconds: f64 = phase5.tables[1..].iter().map(|t| t.seconds).sum();
+    stages.push(Stage {
+        name: "Phase 5: model training",
+        seconds: phase5.training_seconds,
+        rows: phase5.models.iter().map(|m| m.card.train_rows as u64).sum(),
+    });
+    stages.push(Stage {
+        name: "Phase 5: predictions",
+        seconds: phase5_seconds - grading_seconds - phase5.training_seconds,
+        rows: phase5.tables[0].written.rows,
+    });
+    stages.push(Stage {
+        name: "Phase 5: grading",
+        seconds: grading_seconds,
+        rows: phase5.tables[1..].iter().map(|t| t.written.rows).sum(),
+    });
+    let heuristic_predictions = 3 * phase5.per_system[0].1 as u64;
+    let heuristic_rate = heuristic_predictions as f64 / phase5.heuristics_seconds.max(1e-9);
+
+    // One new date: everything before the last game date done, that date
+    // computed alone through every phase.
+    let last = calendar.game_dates().last().expect("games");
+    let t = Instant::now();
+    run_dates(&engine, &calendar, DateRange::day(last))?;
+    let incremental_seconds = t.elapsed().as_secs_f64();
+
+    // The same month per date and as one range.
+    let month = busiest_month(&calendar);
+    let month_dates: Vec<NaiveDate> = calendar.game_dates_in(month).collect();
+    let per_date_seconds = if args.no_per_date {
+        None
+    } else {
+        let t = Instant::now();
+        for &d in &month_dates {
+            run_dates(&engine, &calendar, DateRange::day(d))?;
+        }
+        Some(t.elapsed().as_secs_f64())
+    };
+    let t = Instant::now();
+    run_dates(&engine, &calendar, month)?;
+    let range_seconds = t.elapsed().as_secs_f64();
+    let peak_rss = peak_rss_bytes();
+
+    let stage_table = record_batch(
+        &["stage", "seconds", "rows", "rows_per_second"],
+        stages
+            .iter()
+            .map(|s| {
+                vec![
+                    s.name.into(),
+                    format!("{:.2}", s.seconds).into(),
+                    s.rows.into(),
+                    format!("{:.0}", s.rows as f64 / s.seconds.max(1e-9)).into(),
+                ]
+            })
+            .collect(),
+    )?;
+    let goal = |name: &str, target: String, measured: String, met: Option<bool>| -> Vec<Cell> {
+        vec![
+            name.into(),
+            target.into(),
+            measured.into(),
+            match met {
+                Some(true) => "yes",
+                Some(false) => "NO",
+                None => "not measured",
+            }
+            .into(),
+        ]
+    };
+    let speedup = per_date_seconds.map(|p| p / range_seconds);
+    let goals = record_batch(
+        &["goal", "target", "measured", "met"],
+        vec![
+            goal(
+                "raw → graded predictions, all seasons",
+                format!("≤ {GOAL_TOTAL_SECONDS} s"),
+                format!("{total_seconds:.1} s"),
+                Some(total_seconds <= GOAL_TOTAL_SECONDS),
+            ),
+            goal(
+                "model training (inside the total)",
+                format!("≤ {GOAL_TRAINING_SECONDS} s"),
+                format!(
+                    "{:.1} s, {} models",
+                    phase5.training_seconds,
+                    phase5.models.len()
+                ),
+                Some(phase5.training_seconds <= GOAL_TRAINING_SECONDS),
+            ),
+            goal(
+                "one new date, incremental",
+                format!("≤ {GOAL_INCREMENTAL_SECONDS} s"),
+                format!("{incremental_seconds:.2} s ({last})"),
+                Some(incremental_seconds <= GOAL_INCREMENTAL_SECONDS),
+            ),
+            goal(
+                "range vs per-date, one month",
+                format!("≥ {GOAL_RANGE_SPEEDUP}×"),
+                match (per_date_seconds, speedup) {
+                    (Some(p), Some(x)) => format!(
+                        "{x:.1}× ({} dates: {p:.1} s per date vs {range_seconds:.1} s range)",
+                        month_dates.len()
+                    ),
+                    _ => format!("range {range_seconds:.1} s; per-date skipped"),
+                },
+                speedup.map(|x| x >= GOAL_RANGE_SPEEDUP),
+            ),
+            goal(
+                "peak resident memory",
+                "≤ 2 GiB".into(),
+                peak_rss.map_or("unknown".into(), |b| {
+                    format!("{:.2} GiB", b as f64 / (1u64 << 30) as f64)
+                }),
+                peak_rss.map(|b| b <= GOAL_PEAK_RSS_BYTES),
+            ),
+            goal(
+                "heuristic predictions per second",
+                format!("≥ {GOAL_HEURISTIC_PER_SECOND:.0}"),
+                format!(
+                    "{heuristic_rate:.0} ({heuristic_predictions} in {:.3} s)",
+                    phase5.heuristics_seconds
+                ),
+                Some(heuristic_rate >= GOAL_HEURISTIC_PER_SECOND),
+            ),
+        ],
+    )?;
+    let phase_tables = per_table(&phase3, &phase4, &phase5)?;
+    if json {
+        let out = serde_json::json!({
+            "seasons": args.seasons,
+            "seed": args.seed,
+            "total_seconds": total_seconds,
+            "stages": crate::cli::batches_to_json(&[stage_table])?,
+            "tables": crate::cli::batches_to_json(&[phase_tables])?,
+            "incremental_seconds": incremental_seconds,
+            "incremental_date": last.to_string(),
+            "month": month.to_string(),
+            "month_dates": month_dates.len(),
+            "per_date_seconds": per_date_seconds,
+            "range_seconds": range_seconds,
+            "range_speedup": speedup,
+            "peak_rss_bytes": peak_rss,
+            "heuristic_predictions_per_second": heuristic_rate,
+            "goals": crate::cli::batches_to_json(&[goals])?,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    println!(
+        "\nAll seasons, raw → graded predictions, one process: {total_seconds:.1} s\n{}",
+        arrow::util::pretty::pretty_format_batches(&[stage_table])?
+    );
+    println!(
+        "\nPer table:\n{}",
+        arrow::util::pretty::pretty_format_batches(&[phase_tables])?
+    );
+    println!(
+        "\nGoals:\n{}",
+        arrow::util::pretty::pretty_format_batches(&[goals])?
+    );
+    Ok(())
+}
+
+/// Phase 3, 4 and 5 over `range`, everything before it done.
+fn run_dates(engine: &Engine, calendar: &Calendar, range: DateRange) -> Result<()> {
+    let params = ModelParams::historical(range);
+    analytics::build(engine, &params)?;
+    precompute::build(engine, calendar, &params)?;
+    predictions::build(engine, calendar, &params)?;
+    Ok(())
+}
+
+/// The calendar month with the most non-bootstrap game dates in the last season.
+fn busiest_month(calendar: &Calendar) -> DateRange {
+    use chrono::Datelike;
+    let mut counts: std::collections::BTreeMap<(i32, u32), usize> = Default::default();
+    let last = calendar.seasons().last().copied();
+    for d in calendar.game_dates() {
+        if Some(Season::of(d)) == last && !calendar.is_bootstrap(d) {
+            *counts.entry((d.year(), d.month())).or_default() += 1;
+        }
+    }
+    let ((y, m), _) = counts
+        .iter()
+        .max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k)))
+        .expect("game dates");
+    let start = NaiveDate::from_ymd_opt(*y, *m, 1).expect("a month");
+    let end = start
+        .checked_add_months(chrono::Months::new(1))
+        .expect("next month")
+        .pred_opt()
+        .expect("a day");
+    DateRange::new(start, end).expect("ordered")
+}
+
+/// Each table's rows and seconds in the full run (Phase 3 tables are timed
+/// as a phase only).
+fn per_table(
+    phase3: &[(backcourt::registry::TableId, backcourt::lake::WriteStats)],
+    phase4: &precompute::Build,
+    phase5: &predictions::Build,
+) -> Result<RecordBatch> {
+    let mut rows: Vec<Vec<Cell>> = phase3
+        .iter()
+        .map(|(t, s)| vec![t.to_string().into(), s.rows.into(), "-".into()])
+        .collect();
+    for t in phase4.tables.iter().chain(&phase5.tables) {
+        rows.push(vec![
+            t.table.to_string().into(),
+            t.written.rows.into(),
+            format!("{:.2}", t.seconds).into(),
+        ]);
+    }
+    record_batch(&["table", "rows", "seconds"], rows)
+}
+
+/// The process's peak resident set (Linux `VmHWM`), if known.
+fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// The bench's lake: a fresh directory under the system's temp dir, removed
+/// when the bench ends, however it ends.
+struct ScratchDir(std::path::PathBuf);
+
+impl ScratchDir {
+    fn new() -> Result<ScratchDir> {
+        let path = std::env::temp_dir().join(format!("backcourt-bench-{}", std::process::id()));
+        if path.exists() {
+            std::fs::remove_dir_all(&path)
+                .with_context(|| format!("clearing {}", path.display()))?;
+        }
+        std::fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
+        Ok(ScratchDir(path))
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
