@@ -14,3 +14,6 @@ mod precompute_factors;
 mod precompute_features;
 mod precompute_replay;
 mod precompute_zones;
+mod predictions_grading;
+mod predictions_pipeline;
+mod predictions_systems;
