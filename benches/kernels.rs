@@ -1,6 +1,8 @@
 //! criterion benches of the hot kernels that exist so far: the synthetic
-//! league generator, the `player_lookup` name normaliser and the Phase 5
-//! heuristic systems. (The pipeline as
+//! league generator, the `player_lookup` name normaliser, the Phase 5
+//! heuristic systems (similarity matching included) and the trained model's
+//! inference. (Composite factors are a SQL model, timed per table by
+//! `backcourt bench`.) (The pipeline as
 //! a whole is measured by `backcourt bench`; tests never assert times.)
 //!
 //! `scripts/bench` runs them; `scripts/bench names` only those whose id
@@ -16,7 +18,7 @@ use backcourt::fixtures::{self, GenerateConfig};
 use backcourt::names::{player_lookup, player_lookup_into};
 use backcourt::predictions::features::Features;
 use backcourt::predictions::inputs::{InputRow, Inputs};
-use backcourt::predictions::kernel;
+use backcourt::predictions::{kernel, model};
 use backcourt::registry::TableId;
 
 fn one_season() -> GenerateConfig {
@@ -161,5 +163,23 @@ fn heuristics(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, generator, names, heuristics);
+/// The trained model's inference over a season of player-dates (the model
+/// trained once, outside the timing, on the synthetic rows before a cutoff).
+fn model_inference(c: &mut Criterion) {
+    let inputs = synthetic_inputs();
+    let cutoff = chrono::NaiveDate::from_ymd_opt(2025, 1, 15).expect("date");
+    let split = model::split(&inputs, cutoff, &model::HYPER);
+    let trained = model::train(&inputs, cutoff, &split, &model::HYPER, |_, _| None).expect("train");
+    let rows: Vec<usize> = (0..inputs.rows.len()).collect();
+    let mut group = c.benchmark_group("predictions");
+    group.sample_size(20);
+    group.throughput(Throughput::Elements(rows.len() as u64));
+    group.bench_function(
+        BenchmarkId::new("model inference", format!("{} player-dates", rows.len())),
+        |b| b.iter(|| trained.predict(black_box(&inputs), &rows).len()),
+    );
+    group.finish();
+}
+
+criterion_group!(benches, generator, names, heuristics, model_inference);
 criterion_main!(benches);

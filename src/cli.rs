@@ -475,8 +475,8 @@ fn cmd_demo(root: &str, args: &DemoArgs, json: bool) -> Result<()> {
     )?;
     writeln!(
         out,
-        "\nThe reference's scoring-tier adjustment, held out (tiers by pre-game season average; \
-         learned on D-30..D-1, applied to D; not applied to the tables unless it lowers the MAE):"
+        "\nThe reference's scoring-tier adjustment on held-out dates (tiers by pre-game season average; \
+         learned on D-30..D-1, applied to D). backcourt does not apply it (README, Phase 5, says why):"
     )?;
     writeln!(
         out,

@@ -9,7 +9,6 @@ use arrow::array::RecordBatch;
 use chrono::NaiveDate;
 use clap::Args as ClapArgs;
 
-use backcourt::analytics;
 use backcourt::calendar::{parse_seasons, Calendar, Season};
 use backcourt::dates::DateRange;
 use backcourt::engine::{Engine, ModelParams};
@@ -17,6 +16,7 @@ use backcourt::fixtures::{self, GenerateConfig};
 use backcourt::lake::Lake;
 use backcourt::precompute;
 use backcourt::predictions;
+use backcourt::registry::{Phase, TableId};
 
 use crate::cli::{record_batch, Cell, UsageError};
 
@@ -41,11 +41,23 @@ const GOAL_RANGE_SPEEDUP: f64 = 50.0;
 const GOAL_PEAK_RSS_BYTES: u64 = 2 << 30;
 const GOAL_HEURISTIC_PER_SECOND: f64 = 100_000.0;
 
+/// Notes a finished step on stderr, so a long bench shows where it is.
+fn progress(what: &str, seconds: f64) {
+    eprintln!("  {what}: {seconds:.1} s");
+}
+
 /// One timed stage.
 struct Stage {
     name: &'static str,
     seconds: f64,
     rows: u64,
+}
+
+/// The peak resident set so far, in GiB, as text.
+fn peak_gib() -> String {
+    peak_rss_bytes().map_or("?".into(), |b| {
+        format!("{:.2}", b as f64 / (1u64 << 30) as f64)
+    })
 }
 
 pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
@@ -67,12 +79,16 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
         scheduled_last_day: false,
     });
 
-    let mut stages = Vec::new();
+    let mut stages: Vec<(Stage, String)> = Vec::new();
+    let mut push = |stage: Stage| {
+        progress(stage.name, stage.seconds);
+        stages.push((stage, peak_gib()));
+    };
     let total = Instant::now();
     let t = Instant::now();
     let written = fixtures::write(&lake, &league)?;
     drop(league);
-    stages.push(Stage {
+    push(Stage {
         name: "raw: write Parquet",
         seconds: t.elapsed().as_secs_f64(),
         rows: written.iter().map(|(_, s)| s.rows).sum(),
@@ -84,16 +100,23 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
         .ok_or_else(|| UsageError("the generated league has no games".into()))?;
     let all_dates = ModelParams::historical(span);
 
+    // Phase 3 table by table (what analytics::build does), to time each.
     let t = Instant::now();
-    let phase3 = analytics::build(&engine, &all_dates)?;
-    stages.push(Stage {
+    let mut phase3 = Vec::new();
+    for table in TableId::in_phase_order(Phase::Analytics) {
+        let Some(sql) = table.sql() else { continue };
+        let started = Instant::now();
+        let stats = engine.write_model(table, sql, &all_dates)?;
+        phase3.push((table, stats, started.elapsed().as_secs_f64()));
+    }
+    push(Stage {
         name: "Phase 3: analytics",
         seconds: t.elapsed().as_secs_f64(),
-        rows: phase3.iter().map(|(_, s)| s.rows).sum(),
+        rows: phase3.iter().map(|(_, s, _)| s.rows).sum(),
     });
     let t = Instant::now();
     let phase4 = precompute::build(&engine, &calendar, &all_dates)?;
-    stages.push(Stage {
+    push(Stage {
         name: "Phase 4: precompute",
         seconds: t.elapsed().as_secs_f64(),
         rows: phase4.tables.iter().map(|t| t.written.rows).sum(),
@@ -103,17 +126,17 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
     let phase5_seconds = t.elapsed().as_secs_f64();
     let total_seconds = total.elapsed().as_secs_f64();
     let grading_seconds: f64 = phase5.tables[1..].iter().map(|t| t.seconds).sum();
-    stages.push(Stage {
+    push(Stage {
         name: "Phase 5: model training",
         seconds: phase5.training_seconds,
         rows: phase5.models.iter().map(|m| m.card.train_rows as u64).sum(),
     });
-    stages.push(Stage {
+    push(Stage {
         name: "Phase 5: predictions",
         seconds: phase5_seconds - grading_seconds - phase5.training_seconds,
         rows: phase5.tables[0].written.rows,
     });
-    stages.push(Stage {
+    push(Stage {
         name: "Phase 5: grading",
         seconds: grading_seconds,
         rows: phase5.tables[1..].iter().map(|t| t.written.rows).sum(),
@@ -127,6 +150,7 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
     let t = Instant::now();
     run_dates(&engine, &calendar, DateRange::day(last))?;
     let incremental_seconds = t.elapsed().as_secs_f64();
+    progress(&format!("one new date ({last})"), incremental_seconds);
 
     // The same month per date and as one range.
     let month = busiest_month(&calendar);
@@ -135,26 +159,42 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
         None
     } else {
         let t = Instant::now();
-        for &d in &month_dates {
+        for (n, &d) in month_dates.iter().enumerate() {
             run_dates(&engine, &calendar, DateRange::day(d))?;
+            eprint!(
+                "\r  {month} one date at a time: {}/{}",
+                n + 1,
+                month_dates.len()
+            );
         }
-        Some(t.elapsed().as_secs_f64())
+        eprintln!();
+        let seconds = t.elapsed().as_secs_f64();
+        progress(&format!("{month} one date at a time"), seconds);
+        Some(seconds)
     };
     let t = Instant::now();
     run_dates(&engine, &calendar, month)?;
     let range_seconds = t.elapsed().as_secs_f64();
+    progress(&format!("{month} as one range"), range_seconds);
     let peak_rss = peak_rss_bytes();
 
     let stage_table = record_batch(
-        &["stage", "seconds", "rows", "rows_per_second"],
+        &[
+            "stage",
+            "seconds",
+            "rows",
+            "rows_per_second",
+            "peak_rss_gib_after",
+        ],
         stages
             .iter()
-            .map(|s| {
+            .map(|(s, peak)| {
                 vec![
                     s.name.into(),
                     format!("{:.2}", s.seconds).into(),
                     s.rows.into(),
                     format!("{:.0}", s.rows as f64 / s.seconds.max(1e-9)).into(),
+                    peak.clone().into(),
                 ]
             })
             .collect(),
@@ -203,7 +243,7 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
                 format!("≥ {GOAL_RANGE_SPEEDUP}×"),
                 match (per_date_seconds, speedup) {
                     (Some(p), Some(x)) => format!(
-                        "{x:.1}× ({} dates: {p:.1} s per date vs {range_seconds:.1} s range)",
+                        "{x:.1}× ({month}, {} dates: {p:.1} s one at a time, {range_seconds:.1} s as one range)",
                         month_dates.len()
                     ),
                     _ => format!("range {range_seconds:.1} s; per-date skipped"),
@@ -269,7 +309,7 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
 /// Phase 3, 4 and 5 over `range`, everything before it done.
 fn run_dates(engine: &Engine, calendar: &Calendar, range: DateRange) -> Result<()> {
     let params = ModelParams::historical(range);
-    analytics::build(engine, &params)?;
+    backcourt::analytics::build(engine, &params)?;
     precompute::build(engine, calendar, &params)?;
     predictions::build(engine, calendar, &params)?;
     Ok(())
@@ -298,16 +338,21 @@ fn busiest_month(calendar: &Calendar) -> DateRange {
     DateRange::new(start, end).expect("ordered")
 }
 
-/// Each table's rows and seconds in the full run (Phase 3 tables are timed
-/// as a phase only).
+/// Each table's rows and seconds (model and write) in the full run.
 fn per_table(
-    phase3: &[(backcourt::registry::TableId, backcourt::lake::WriteStats)],
+    phase3: &[(TableId, backcourt::lake::WriteStats, f64)],
     phase4: &precompute::Build,
     phase5: &predictions::Build,
 ) -> Result<RecordBatch> {
     let mut rows: Vec<Vec<Cell>> = phase3
         .iter()
-        .map(|(t, s)| vec![t.to_string().into(), s.rows.into(), "-".into()])
+        .map(|(t, s, seconds)| {
+            vec![
+                t.to_string().into(),
+                s.rows.into(),
+                format!("{seconds:.2}").into(),
+            ]
+        })
         .collect();
     for t in phase4.tables.iter().chain(&phase5.tables) {
         rows.push(vec![

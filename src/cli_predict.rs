@@ -80,7 +80,7 @@ pub fn systems_table(engine: &Engine, build: &predictions::Build) -> Result<Reco
             "predictions",
             "failures",
             "dates",
-            "feature_dates",
+            "feature_store_dates",
         ],
         build
             .per_system
