@@ -39,6 +39,8 @@ Start here:
   backcourt import exports/    load <dataset>.<table>.parquet BigQuery exports
   backcourt tables             registry tables with rows and date span
   backcourt query \"SELECT 1\"   ad hoc SQL over views named dataset.table
+  backcourt predict            Phase 5 over the lake: every system, then grading
+  backcourt bench              time the whole pipeline on a generated league
 
 Exit codes: 0 ok, 1 failed work, 2 usage or configuration error.";
 

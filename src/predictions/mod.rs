@@ -236,7 +236,8 @@ pub fn fit(
     let t = Instant::now();
     let split = model::split(inputs, cutoff, &HYPER);
     let id = model::model_id(cutoff);
-    let fingerprint = model::fingerprint(inputs, &split, &HYPER);
+    let heuristic = |i, s| heuristic_points(heuristics, i, s);
+    let fingerprint = model::fingerprint(inputs, &split, &HYPER, heuristic);
     if let Some(stored) = Model::load(engine.lake(), &id)? {
         if stored.card.fingerprint == fingerprint {
             let used = ModelUse {
@@ -247,9 +248,7 @@ pub fn fit(
             return Ok((used, stored));
         }
     }
-    let trained = model::train(inputs, cutoff, &split, &HYPER, |i, s| {
-        heuristic_points(heuristics, i, s)
-    })?;
+    let trained = model::train(inputs, cutoff, &split, &HYPER, heuristic)?;
     trained.save(engine.lake())?;
     tracing::info!(model = %trained.card.model_id, rows = trained.card.train_rows, validation_mae = ?trained.card.validation_mae, "trained");
     let used = ModelUse {

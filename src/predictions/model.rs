@@ -209,9 +209,16 @@ fn targets(inputs: &Inputs, rows: &[usize]) -> Vec<f64> {
         .collect()
 }
 
-/// FNV-1a over the training rows (date, player, features, points) and the
-/// settings: a cheap identity for "the same model would come out".
-pub fn fingerprint(inputs: &Inputs, split: &TrainingSplit, hyper: &Hyper) -> String {
+/// FNV-1a over the training rows (date, player, features, points), the
+/// settings, and the heuristics' predictions on the validation rows (the
+/// ensemble weights are fitted on them, so a changed heuristic retrains): a
+/// cheap identity for "the same model and card would come out".
+pub fn fingerprint(
+    inputs: &Inputs,
+    split: &TrainingSplit,
+    hyper: &Hyper,
+    heuristic_predictions: impl Fn(usize, SystemId) -> Option<f64>,
+) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |bytes: &[u8]| {
         for b in bytes {
@@ -234,6 +241,13 @@ pub fn fingerprint(inputs: &Inputs, split: &TrainingSplit, hyper: &Hyper) -> Str
         eat(&r.actual_points.unwrap_or(f64::NAN).to_le_bytes());
     }
     eat(&(split.validation.len() as u64).to_le_bytes());
+    for &i in &split.validation {
+        for system in super::systems::ensemble::COMPONENTS {
+            eat(&heuristic_predictions(i, system)
+                .unwrap_or(f64::NAN)
+                .to_le_bytes());
+        }
+    }
     format!("{h:016x}")
 }
 
@@ -367,7 +381,7 @@ pub fn train(
         hyperparameters: *hyper,
         validation_mae_by_system: by_system,
         ensemble_weights: Weights::fit(&validation_predictions, &y_valid),
-        fingerprint: fingerprint(inputs, split, hyper),
+        fingerprint: fingerprint(inputs, split, hyper, &heuristic_predictions),
     };
     Ok(Model { card, booster })
 }

@@ -10,7 +10,9 @@ use backcourt::registry::TableId;
 use crate::util::{bin, files, run, tempdir};
 
 /// Every subcommand `backcourt` has.
-const SUBCOMMANDS: [&str; 6] = ["demo", "fixtures", "import", "tables", "query", "calendar"];
+const SUBCOMMANDS: [&str; 9] = [
+    "demo", "fixtures", "import", "tables", "query", "calendar", "predict", "model", "bench",
+];
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
