@@ -18,8 +18,9 @@
 //!
 //! **Artefact.** `models/gbm_points_v1/<model_id>.json` in the lake: the card
 //! ([`ModelCard`]: cutoff, rows, MAEs, importances, hyper-parameters, the
-//! ensemble weights, a fingerprint of the training rows) and the booster.
-//! A stored model whose fingerprint matches is reused, not retrained.
+//! ensemble weights, a fingerprint of the training rows, the settings and
+//! the heuristics' validation predictions) and the booster. A stored model
+//! whose fingerprint matches is reused, not retrained.
 
 use chrono::NaiveDate;
 use forust_ml::gradientbooster::ImportanceMethod;
