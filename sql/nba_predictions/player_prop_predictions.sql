@@ -37,7 +37,7 @@ SELECT
     round(k.avg_similarity_score, 2) AS avg_similarity_score,
     round(k.min_similarity_score, 2) AS min_similarity_score,
     k.line AS current_points_line,
-    round(k.predicted_points - k.line, 2) AS line_margin,
+    round(round(k.predicted_points, 1) - k.line, 2) AS line_margin,  -- from the stored prediction
     k.ml_model_id,
     CASE WHEN k.line IS NOT NULL THEN 'ACTUAL_PROP' END AS line_source,
     CAST(NULL AS DOUBLE) AS estimated_line_value,

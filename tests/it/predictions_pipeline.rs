@@ -73,6 +73,13 @@ fn every_system_predicts_or_fails_every_feature_row() {
             OR (p.recommendation = 'NO_LINE') <> (u.current_points_line IS NULL)",
     );
     assert_eq!(inconsistent, 0);
+    // The margin is the stored prediction's, so a reader can recompute it.
+    let margins_off = int(
+        lake,
+        "SELECT CAST(count(*) AS BIGINT) FROM nba_predictions.player_prop_predictions \
+         WHERE line_margin IS DISTINCT FROM round(predicted_points - current_points_line, 2)",
+    );
+    assert_eq!(margins_off, 0);
 }
 
 #[test]
