@@ -512,13 +512,14 @@ fn cmd_demo(root: &str, args: &DemoArgs, json: bool) -> Result<()> {
 fn coverage_summary(
     lake: &Lake,
     calendar: &Calendar,
-    built: &[(TableId, backcourt::lake::WriteStats)],
+    built: &[backcourt::engine::TableBuild],
 ) -> Result<RecordBatch> {
     let game_dates: std::collections::BTreeSet<_> = calendar.game_dates().collect();
     let rows = built
         .iter()
-        .map(|(table, stats)| {
-            let dates = partition_dates(lake, *table)?;
+        .map(|t| {
+            let (table, stats) = (t.table, &t.written);
+            let dates = partition_dates(lake, table)?;
             let missing = game_dates.difference(&dates).count() as u64;
             let extra = dates.difference(&game_dates).count() as u64;
             Ok(vec![

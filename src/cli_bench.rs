@@ -9,14 +9,15 @@ use arrow::array::RecordBatch;
 use chrono::NaiveDate;
 use clap::Args as ClapArgs;
 
+use backcourt::analytics;
 use backcourt::calendar::{parse_seasons, Calendar, Season};
 use backcourt::dates::DateRange;
+use backcourt::engine::TableBuild;
 use backcourt::engine::{Engine, ModelParams};
 use backcourt::fixtures::{self, GenerateConfig};
 use backcourt::lake::Lake;
 use backcourt::precompute;
 use backcourt::predictions;
-use backcourt::registry::{Phase, TableId};
 
 use crate::cli::{record_batch, Cell, UsageError};
 
@@ -100,19 +101,12 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
         .ok_or_else(|| UsageError("the generated league has no games".into()))?;
     let all_dates = ModelParams::historical(span);
 
-    // Phase 3 table by table (what analytics::build does), to time each.
     let t = Instant::now();
-    let mut phase3 = Vec::new();
-    for table in TableId::in_phase_order(Phase::Analytics) {
-        let Some(sql) = table.sql() else { continue };
-        let started = Instant::now();
-        let stats = engine.write_model(table, sql, &all_dates)?;
-        phase3.push((table, stats, started.elapsed().as_secs_f64()));
-    }
+    let phase3 = analytics::build(&engine, &all_dates)?;
     push(Stage {
         name: "Phase 3: analytics",
         seconds: t.elapsed().as_secs_f64(),
-        rows: phase3.iter().map(|(_, s, _)| s.rows).sum(),
+        rows: phase3.iter().map(|t| t.written.rows).sum(),
     });
     let t = Instant::now();
     let phase4 = precompute::build(&engine, &calendar, &all_dates)?;
@@ -309,7 +303,7 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
 /// Phase 3, 4 and 5 over `range`, everything before it done.
 fn run_dates(engine: &Engine, calendar: &Calendar, range: DateRange) -> Result<()> {
     let params = ModelParams::historical(range);
-    backcourt::analytics::build(engine, &params)?;
+    analytics::build(engine, &params)?;
     precompute::build(engine, calendar, &params)?;
     predictions::build(engine, calendar, &params)?;
     Ok(())
@@ -340,27 +334,22 @@ fn busiest_month(calendar: &Calendar) -> DateRange {
 
 /// Each table's rows and seconds (model and write) in the full run.
 fn per_table(
-    phase3: &[(TableId, backcourt::lake::WriteStats, f64)],
+    phase3: &[TableBuild],
     phase4: &precompute::Build,
     phase5: &predictions::Build,
 ) -> Result<RecordBatch> {
-    let mut rows: Vec<Vec<Cell>> = phase3
+    let rows: Vec<Vec<Cell>> = phase3
         .iter()
-        .map(|(t, s, seconds)| {
+        .chain(&phase4.tables)
+        .chain(&phase5.tables)
+        .map(|t| {
             vec![
-                t.to_string().into(),
-                s.rows.into(),
-                format!("{seconds:.2}").into(),
+                t.table.to_string().into(),
+                t.written.rows.into(),
+                format!("{:.2}", t.seconds).into(),
             ]
         })
         .collect();
-    for t in phase4.tables.iter().chain(&phase5.tables) {
-        rows.push(vec![
-            t.table.to_string().into(),
-            t.written.rows.into(),
-            format!("{:.2}", t.seconds).into(),
-        ]);
-    }
     record_batch(&["table", "rows", "seconds"], rows)
 }
 

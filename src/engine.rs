@@ -43,6 +43,8 @@ pub enum Error {
         grain: String,
         example: String,
     },
+    #[error("{table} has no SQL model")]
+    NoModel { table: TableId },
     #[error("{table}: a model needs a date column to run over a range")]
     Unpartitioned { table: TableId },
     #[error(
@@ -439,6 +441,23 @@ impl<'l> Engine<'l> {
         self.write_output(table, params.range, &output)
     }
 
+    /// Runs the model of `table` (its registry SQL) over `params.range` and
+    /// writes its output, timed: one step of every phase's build.
+    pub fn build_table(&self, table: TableId, params: &ModelParams) -> Result<TableBuild> {
+        let started = std::time::Instant::now();
+        let sql = table.sql().ok_or(Error::NoModel { table })?;
+        let output = self.run_model(table, sql, params)?;
+        let written = self.write_output(table, params.range, &output)?;
+        let seconds = started.elapsed().as_secs_f64();
+        tracing::info!(%table, rows = written.rows, failures = output.failure_count(), seconds, "built");
+        Ok(TableBuild {
+            table,
+            written,
+            failures: output.failure_count(),
+            seconds,
+        })
+    }
+
     /// Writes a model's output over `range`. The failure rows go first: a
     /// crash between the two writes leaves new failures beside old rows, which
     /// the next run of the range replaces; never rows without their failures.
@@ -469,6 +488,17 @@ impl<'l> Engine<'l> {
         self.refresh(table)?;
         Ok(stats)
     }
+}
+
+/// What building one table over a range did.
+#[derive(Debug, Clone)]
+pub struct TableBuild {
+    pub table: TableId,
+    pub written: WriteStats,
+    /// Entities that became failure rows instead of rows.
+    pub failures: usize,
+    /// Wall time of the model and its write.
+    pub seconds: f64,
 }
 
 /// What a model computed over a range.

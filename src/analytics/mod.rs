@@ -5,16 +5,15 @@
 //! Which tables exist and in what order they run come from the registry (its
 //! upstream edges); this module only drives the engine.
 
-use crate::engine::{self, Engine, ModelParams};
-use crate::lake::WriteStats;
+use crate::engine::{self, Engine, ModelParams, TableBuild};
 use crate::registry::{Phase, TableId};
 
 /// Builds every Phase 3 table that has a model over `params.range`, each
 /// after the tables it reads, replacing the range's partitions.
-pub fn build(engine: &Engine, params: &ModelParams) -> engine::Result<Vec<(TableId, WriteStats)>> {
+pub fn build(engine: &Engine, params: &ModelParams) -> engine::Result<Vec<TableBuild>> {
     TableId::in_phase_order(Phase::Analytics)
         .into_iter()
-        .filter_map(|table| table.sql().map(|sql| (table, sql)))
-        .map(|(table, sql)| Ok((table, engine.write_model(table, sql, params)?)))
+        .filter(|table| table.sql().is_some())
+        .map(|table| engine.build_table(table, params))
         .collect()
 }

@@ -11,20 +11,9 @@
 use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
+pub use crate::engine::TableBuild;
 use crate::engine::{self, Engine, ModelParams};
-use crate::lake::WriteStats;
 use crate::registry::{Phase, TableId};
-
-/// What building one table over a range did.
-#[derive(Debug, Clone)]
-pub struct TableBuild {
-    pub table: TableId,
-    pub written: WriteStats,
-    /// Entities that became failure rows instead of rows.
-    pub failures: usize,
-    /// Wall time of the model and its write.
-    pub seconds: f64,
-}
 
 /// What building Phase 4 over a range did.
 #[derive(Debug, Clone)]
@@ -46,20 +35,8 @@ pub fn build(engine: &Engine, calendar: &Calendar, params: &ModelParams) -> engi
         .partition(|&d| calendar.is_bootstrap(d));
     let tables = TableId::in_phase_order(Phase::Precompute)
         .into_iter()
-        .filter_map(|table| table.sql().map(|sql| (table, sql)))
-        .map(|(table, sql)| {
-            let started = std::time::Instant::now();
-            let output = engine.run_model(table, sql, params)?;
-            let written = engine.write_output(table, params.range, &output)?;
-            let seconds = started.elapsed().as_secs_f64();
-            tracing::info!(%table, rows = written.rows, failures = output.failure_count(), seconds, "built");
-            Ok(TableBuild {
-                table,
-                written,
-                failures: output.failure_count(),
-                seconds,
-            })
-        })
+        .filter(|table| table.sql().is_some())
+        .map(|table| engine.build_table(table, params))
         .collect::<engine::Result<_>>()?;
     Ok(Build {
         tables,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use arrow::datatypes::{Date32Type, Float64Type, Int32Type};
 use chrono::NaiveDate;
 
@@ -72,34 +72,17 @@ impl Inputs {
         let mut last_player: Option<Arc<str>> = None;
         let mut games: HashMap<String, Arc<str>> = HashMap::new();
         for b in batches {
-            let col = |name: &'static str| b.column_by_name(name).ok_or(InputError::Column(name));
-            let players = col("player_lookup")?
-                .as_string_opt::<i32>()
-                .ok_or(InputError::Column("player_lookup"))?;
-            let dates = col("game_date")?
-                .as_primitive_opt::<Date32Type>()
-                .ok_or(InputError::Column("game_date"))?;
-            let game_ids = col("game_id")?
-                .as_string_opt::<i32>()
-                .ok_or(InputError::Column("game_id"))?;
-            let names = col("feature_names")?
-                .as_list_opt::<i32>()
-                .ok_or(InputError::Column("feature_names"))?;
-            let values = col("features")?
-                .as_list_opt::<i32>()
-                .ok_or(InputError::Column("features"))?;
-            let quality = col("feature_quality_score")?
-                .as_primitive_opt::<Float64Type>()
-                .ok_or(InputError::Column("feature_quality_score"))?;
-            let rest = col("days_rest")?
-                .as_primitive_opt::<Int32Type>()
-                .ok_or(InputError::Column("days_rest"))?;
-            let line = col("line")?
-                .as_primitive_opt::<Float64Type>()
-                .ok_or(InputError::Column("line"))?;
-            let actual = col("actual_points")?
-                .as_primitive_opt::<Float64Type>()
-                .ok_or(InputError::Column("actual_points"))?;
+            let players = column(b, "player_lookup", |a| a.as_string_opt::<i32>())?;
+            let dates = column(b, "game_date", |a| a.as_primitive_opt::<Date32Type>())?;
+            let game_ids = column(b, "game_id", |a| a.as_string_opt::<i32>())?;
+            let names = column(b, "feature_names", |a| a.as_list_opt::<i32>())?;
+            let values = column(b, "features", |a| a.as_list_opt::<i32>())?;
+            let quality = column(b, "feature_quality_score", |a| {
+                a.as_primitive_opt::<Float64Type>()
+            })?;
+            let rest = column(b, "days_rest", |a| a.as_primitive_opt::<Int32Type>())?;
+            let line = column(b, "line", |a| a.as_primitive_opt::<Float64Type>())?;
+            let actual = column(b, "actual_points", |a| a.as_primitive_opt::<Float64Type>())?;
             let opt = |a: &arrow::array::PrimitiveArray<Float64Type>, i: usize| {
                 a.is_valid(i).then(|| a.value(i))
             };
@@ -206,4 +189,15 @@ impl Inputs {
             feature_quality: r.feature_quality,
         }
     }
+}
+
+/// The column `name` of `b` as the type `typed` expects, or an error naming it.
+fn column<'a, T: ?Sized>(
+    b: &'a RecordBatch,
+    name: &'static str,
+    typed: impl FnOnce(&'a ArrayRef) -> Option<&'a T>,
+) -> Result<&'a T, InputError> {
+    b.column_by_name(name)
+        .and_then(typed)
+        .ok_or(InputError::Column(name))
 }

@@ -28,9 +28,9 @@ use chrono::NaiveDate;
 
 use crate::calendar::{Calendar, Season};
 use crate::dates::date_to_date32;
+use crate::engine::TableBuild;
 use crate::engine::{self, Engine, ModelParams};
 use crate::failures::FailureCategory;
-use crate::precompute::TableBuild;
 use crate::registry::TableId;
 use inputs::Inputs;
 use kernel::Heuristics;
@@ -155,25 +155,14 @@ pub fn build(engine: &Engine, calendar: &Calendar, params: &ModelParams) -> Resu
     dates.dedup();
 
     engine.load_batch(KERNEL_TABLE, &batch)?;
-    let mut tables = Vec::new();
-    for table in [
+    let tables = [
         TableId::PlayerPropPredictions,
         TableId::PredictionAccuracy,
         TableId::SystemDailyPerformance,
-    ] {
-        let started = Instant::now();
-        let sql = table.sql().expect("Phase 5 tables are SQL models");
-        let output = engine.run_model(table, sql, params)?;
-        let written = engine.write_output(table, range, &output)?;
-        let seconds = started.elapsed().as_secs_f64();
-        tracing::info!(%table, rows = written.rows, failures = output.failure_count(), seconds, "built");
-        tables.push(TableBuild {
-            table,
-            written,
-            failures: output.failure_count(),
-            seconds,
-        });
-    }
+    ]
+    .into_iter()
+    .map(|table| engine.build_table(table, params))
+    .collect::<engine::Result<Vec<_>>>()?;
     engine.unload_batch(KERNEL_TABLE)?;
     Ok(Build {
         tables,

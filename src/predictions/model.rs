@@ -440,15 +440,19 @@ impl Model {
     /// Reads the artefact of `model_id`, if stored.
     pub fn load(lake: &Lake, model_id: &str) -> Result<Option<Model>, ModelError> {
         let path = artefact_path(model_id);
-        if !lake.list(MODEL_DIR)?.contains(&path) {
-            return Ok(None);
-        }
+        let bytes = match lake.get(&path) {
+            Ok(bytes) => bytes,
+            Err(lake::Error::Store {
+                source: object_store::Error::NotFound { .. },
+                ..
+            }) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
         let artefact = |message: String| ModelError::Artefact {
             path: path.clone(),
             message,
         };
-        let stored: Stored =
-            serde_json::from_slice(&lake.get(&path)?).map_err(|e| artefact(e.to_string()))?;
+        let stored: Stored = serde_json::from_slice(&bytes).map_err(|e| artefact(e.to_string()))?;
         let booster =
             GradientBooster::from_json(&stored.booster).map_err(|e| artefact(e.to_string()))?;
         Ok(Some(Model {
