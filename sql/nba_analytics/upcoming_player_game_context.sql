@@ -313,8 +313,10 @@ form AS (
         count(*) FILTER (WHERE game_date >= target_date - 7) AS games_7,
         count(*) FILTER (WHERE game_date >= target_date - 14) AS games_14,
         count(*) FILTER (WHERE game_date >= target_date - 30) AS games_30,
-        sum(minutes_played) FILTER (WHERE game_date >= target_date - 7) AS minutes_7,
-        sum(minutes_played) FILTER (WHERE game_date >= target_date - 14) AS minutes_14,
+        -- Floating-point sums in a fixed order: a parallel aggregate adds in whatever order its
+        -- threads meet the rows, and the last bit (which data_hash sees) would vary run to run.
+        sum(minutes_played ORDER BY rn) FILTER (WHERE game_date >= target_date - 7) AS minutes_7,
+        sum(minutes_played ORDER BY rn) FILTER (WHERE game_date >= target_date - 14) AS minutes_14,
         count(minutes_played) FILTER (WHERE game_date >= target_date - 7) AS minutes_games_7,
         count(*) FILTER (
             WHERE older_date >= target_date - 14 AND game_date - older_date = 1) AS b2b_14,
@@ -322,7 +324,7 @@ form AS (
         avg(points) FILTER (WHERE rn <= 10) AS points_10,
         count(*) FILTER (WHERE rn <= 5) AS games_5,
         count(*) FILTER (WHERE rn <= 10) AS games_10,
-        avg(usage_rate) FILTER (WHERE rn <= 7) AS usage_7,
+        avg(usage_rate ORDER BY rn) FILTER (WHERE rn <= 7) AS usage_7,
         count(*) FILTER (WHERE over_line AND over_breaks = 0) AS over_streak,
         count(*) FILTER (WHERE under_line AND under_breaks = 0) AS under_streak,
         count(*) AS history_rows,
