@@ -171,7 +171,9 @@ const SESSION_VIEWS: &str = concat!(
     "\n",
     include_str!("../sql/backcourt/phase4_players.sql"),
     "\n",
-    include_str!("../sql/backcourt/player_form.sql")
+    include_str!("../sql/backcourt/player_form.sql"),
+    "\n",
+    include_str!("../sql/backcourt/players_played.sql")
 );
 
 /// A DuckDB session over one lake.
@@ -192,17 +194,7 @@ impl<'l> Engine<'l> {
             source,
         })?;
         let engine = Engine { conn, lake };
-        // Session settings that make results independent of the machine.
-        engine
-            .execute_batch("SET TimeZone = 'UTC'")
-            .or_else(|_| Ok::<_, Error>(()))?;
-        // DuckDB 1.5's join filter pushdown drops matches of a LEFT JOIN whose
-        // probe side is a CTE read more than once (materialised): over four
-        // seasons, 5,784 of 93,968 players lost their pre-game context, while
-        // each date alone found it. Disabling it cost nothing measurable (Phase
-        // 3 over four seasons: 37.7 s without it, 44.5 s with it, back to
-        // back); the Phase 4 replay-equivalence test catches a regression.
-        engine.execute_batch("SET disabled_optimizers = 'join_filter_pushdown'")?;
+        engine.apply_settings()?;
         for ds in Dataset::ALL {
             engine.execute_batch(&format!("CREATE SCHEMA IF NOT EXISTS {}", ident(ds.name())))?;
         }
@@ -210,6 +202,36 @@ impl<'l> Engine<'l> {
             engine.refresh(table)?;
         }
         engine.execute_batch(SESSION_VIEWS)?;
+        Ok(engine)
+    }
+
+    /// Session settings that make results independent of the machine and
+    /// of the session.
+    fn apply_settings(&self) -> Result<()> {
+        self.execute_batch("SET TimeZone = 'UTC'")
+            .or_else(|_| Ok::<_, Error>(()))?;
+        // DuckDB 1.5's join filter pushdown drops matches of a LEFT JOIN whose
+        // probe side is a CTE read more than once (materialised): over four
+        // seasons, 5,784 of 93,968 players lost their pre-game context, while
+        // each date alone found it. Disabling it cost nothing measurable (Phase
+        // 3 over four seasons: 37.7 s without it, 44.5 s with it, back to
+        // back); the Phase 4 replay-equivalence test catches a regression.
+        self.execute_batch("SET disabled_optimizers = 'join_filter_pushdown'")
+    }
+
+    /// A second connection to the same database: the same views and session
+    /// macros, its own temporary tables. Tables of one stage of a backfill
+    /// run side by side, one connection each.
+    pub fn fork(&self) -> Result<Engine<'l>> {
+        let conn = self.conn.try_clone().map_err(|source| Error::DuckDb {
+            context: "opening a second connection".into(),
+            source,
+        })?;
+        let engine = Engine {
+            conn,
+            lake: self.lake,
+        };
+        engine.apply_settings()?;
         Ok(engine)
     }
 
@@ -447,14 +469,16 @@ impl<'l> Engine<'l> {
         let started = std::time::Instant::now();
         let sql = table.sql().ok_or(Error::NoModel { table })?;
         let output = self.run_model(table, sql, params)?;
+        let model_seconds = started.elapsed().as_secs_f64();
         let written = self.write_output(table, params.range, &output)?;
         let seconds = started.elapsed().as_secs_f64();
-        tracing::info!(%table, rows = written.rows, failures = output.failure_count(), seconds, "built");
+        tracing::info!(%table, range = %params.range, rows = written.rows, failures = output.failure_count(), seconds, "built");
         Ok(TableBuild {
             table,
             written,
             failures: output.failure_count(),
             seconds,
+            write_seconds: seconds - model_seconds,
         })
     }
 
@@ -468,6 +492,11 @@ impl<'l> Engine<'l> {
         output: &ModelOutput,
     ) -> Result<WriteStats> {
         if let Some(failures) = &output.failures {
+            // Tables of one backfill stage run side by side and share this
+            // table's partitions: one read-modify-write at a time.
+            let _one_writer = FAILURES_WRITE
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             let failures_table = TableId::ProcessingFailures;
             let mut all = self.query(&format!(
                 "SELECT * FROM {}.{} WHERE analysis_date BETWEEN DATE '{}' AND DATE '{}' AND table_name <> {}",
@@ -490,6 +519,9 @@ impl<'l> Engine<'l> {
     }
 }
 
+/// Serialises the read-modify-write of `processing_failures` partitions.
+static FAILURES_WRITE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// What building one table over a range did.
 #[derive(Debug, Clone)]
 pub struct TableBuild {
@@ -499,6 +531,8 @@ pub struct TableBuild {
     pub failures: usize,
     /// Wall time of the model and its write.
     pub seconds: f64,
+    /// The part of `seconds` spent writing Parquet.
+    pub write_seconds: f64,
 }
 
 /// What a model computed over a range.

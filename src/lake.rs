@@ -379,6 +379,70 @@ impl Lake {
         Ok(paths)
     }
 
+    /// Reads every partition of `table`, several at a time, and maps each
+    /// one's bytes with `f` (the backfill ledger fingerprints them).
+    pub fn map_partitions<T: Send>(
+        &self,
+        table: TableId,
+        f: impl Fn(&[u8]) -> T + Sync,
+    ) -> Result<Vec<(Option<NaiveDate>, T)>> {
+        let parts = self.partitions(table)?;
+        let store = &self.store;
+        let f = &f;
+        self.runtime.block_on(
+            futures::stream::iter(parts.into_iter().map(|p| async move {
+                let path = Self::partition_path(table, p.date);
+                let location = StorePath::from(path.as_str());
+                let bytes = async { store.get(&location).await?.bytes().await }
+                    .await
+                    .map_err(|source| Error::Store { path, source })?;
+                Ok((p.date, f(&bytes)))
+            }))
+            .buffered(IO_CONCURRENCY)
+            .try_collect(),
+        )
+    }
+
+    /// Creates the object at `path` only if none exists there (one
+    /// conditional put, atomic on the local file system and on GCS/S3);
+    /// `false` when another object was there first. The backfill lock uses it.
+    pub fn create_new(&self, path: &str, bytes: Vec<u8>) -> Result<bool> {
+        let location = StorePath::from(path);
+        let options = object_store::PutOptions {
+            mode: object_store::PutMode::Create,
+            ..Default::default()
+        };
+        match self.runtime.block_on(self.store.put_opts(
+            &location,
+            PutPayload::from(bytes),
+            options,
+        )) {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::AlreadyExists { .. }) => Ok(false),
+            Err(source) => Err(Error::Store {
+                path: path.into(),
+                source,
+            }),
+        }
+    }
+
+    /// Deletes one object outside the tables; a missing one is not an error.
+    pub fn delete(&self, path: &str) -> Result<()> {
+        self.publish(Vec::new(), vec![path.to_string()])
+    }
+
+    /// Reads one object's bytes, `None` when there is none.
+    pub fn get_opt(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        match self.get(path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(Error::Store {
+                source: object_store::Error::NotFound { .. },
+                ..
+            }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Reads one object's bytes (tests and the cloud cache use it).
     pub fn get(&self, path: &str) -> Result<Vec<u8>> {
         let location = StorePath::from(path);

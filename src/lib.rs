@@ -10,6 +10,7 @@
 //! those, writing what it cannot compute as [`failures`].
 
 pub mod analytics;
+pub mod backfill;
 pub mod calendar;
 pub mod conform;
 pub mod dates;

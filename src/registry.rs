@@ -294,6 +294,31 @@ impl TableId {
         }
     }
 
+    /// Which dates of its date-partitioned upstream tables the table's rows
+    /// for one date read. The schedule is the exception: every model reads a
+    /// season's calendar around the date (opening nights, the season's team
+    /// games), so it counts within [`SCHEDULE_DAYS`] either side.
+    ///
+    /// The windows are supersets of what the SQL reads (its lookbacks are 300
+    /// and 366 days); the ledger fingerprints exactly these dates, so a change
+    /// anywhere inside them marks the date stale, and the runner does not run
+    /// a date while an upstream date inside them is not done.
+    pub fn read_window(self) -> ReadWindow {
+        match self {
+            // Point in time: a game summary reads its own game.
+            TableId::PlayerGameSummary
+            | TableId::TeamOffenseGameSummary
+            | TableId::TeamDefenseGameSummary
+            // Grading reads the date's predictions and box scores.
+            | TableId::PredictionAccuracy
+            | TableId::SystemDailyPerformance => ReadWindow::SameDate,
+            // Every prediction's model learnt from all earlier feature-store rows.
+            TableId::PlayerPropPredictions => ReadWindow::AllBefore,
+            // Pre-game context and Phase 4: history up to a season and a day back.
+            _ => ReadWindow::Days(366),
+        }
+    }
+
     /// Every table of `dataset` in an order where each comes after the
     /// tables it reads (a topological order of the registry's upstream edges).
     pub fn in_dependency_order(dataset: Dataset) -> Vec<TableId> {
@@ -322,6 +347,11 @@ impl TableId {
             (_, Dataset::NbaProcessing) => Phase::Ops,
             _ => Phase::Raw,
         }
+    }
+
+    /// Every table, each after the tables it reads.
+    pub fn topological_order() -> Vec<TableId> {
+        Self::topological()
     }
 
     fn topological() -> Vec<TableId> {
@@ -356,6 +386,21 @@ impl fmt::Display for TableId {
         write!(f, "{}.{}", self.dataset().name(), self.name())
     }
 }
+
+/// How far back a table's rows for a date read their inputs
+/// ([`TableId::read_window`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadWindow {
+    /// The date itself.
+    SameDate,
+    /// The date and the `n` days before it.
+    Days(u32),
+    /// Every date up to and including it.
+    AllBefore,
+}
+
+/// The schedule dates each side of a date that every model may read.
+pub const SCHEDULE_DAYS: u32 = 366;
 
 /// A table name that is not in the registry.
 #[derive(Debug, thiserror::Error)]

@@ -82,8 +82,19 @@ pub struct Build {
 /// One system's outcome for one player-date.
 type Outcome = std::result::Result<Prediction, String>;
 
-/// Builds the three Phase 5 tables over `params.range`.
+/// Builds the three Phase 5 tables over `params.range`: the predictions,
+/// then their grading.
 pub fn build(engine: &Engine, calendar: &Calendar, params: &ModelParams) -> Result<Build> {
+    let mut build = predict(engine, calendar, params)?;
+    for table in [TableId::PredictionAccuracy, TableId::SystemDailyPerformance] {
+        build.tables.push(engine.build_table(table, params)?);
+    }
+    Ok(build)
+}
+
+/// Builds `player_prop_predictions` over `params.range` (every system, the
+/// models it needs trained or reused); grading is two SQL models on top.
+pub fn predict(engine: &Engine, calendar: &Calendar, params: &ModelParams) -> Result<Build> {
     let range = params.range;
     let t = Instant::now();
     let inputs = Inputs::load(engine, range.end)?;
@@ -155,15 +166,9 @@ pub fn build(engine: &Engine, calendar: &Calendar, params: &ModelParams) -> Resu
     dates.dedup();
 
     engine.load_batch(KERNEL_TABLE, &batch)?;
-    let tables = [
-        TableId::PlayerPropPredictions,
-        TableId::PredictionAccuracy,
-        TableId::SystemDailyPerformance,
-    ]
-    .into_iter()
-    .map(|table| engine.build_table(table, params))
-    .collect::<engine::Result<Vec<_>>>()?;
+    let built = engine.build_table(TableId::PlayerPropPredictions, params);
     engine.unload_batch(KERNEL_TABLE)?;
+    let tables = vec![built?];
     Ok(Build {
         tables,
         models,
