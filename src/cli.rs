@@ -8,17 +8,13 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 use arrow::array::RecordBatch;
-use chrono::NaiveDate;
 use clap::{Args as ClapArgs, Parser, Subcommand};
 
-use backcourt::analytics;
 use backcourt::calendar::{parse_seasons, Calendar, GameKind, Season};
 use backcourt::conform::with_offset_zones;
-use backcourt::engine::{Engine, ModelParams};
+use backcourt::engine::Engine;
 use backcourt::fixtures::{self, GenerateConfig};
 use backcourt::lake::Lake;
-use backcourt::precompute;
-use backcourt::predictions;
 use backcourt::registry::{Producer, TableId};
 
 /// Local-first pipeline for NBA player-points props: raw tables as Parquet,
@@ -39,10 +35,14 @@ Start here:
   backcourt import exports/    load <dataset>.<table>.parquet BigQuery exports
   backcourt tables             registry tables with rows and date span
   backcourt query \"SELECT 1\"   ad hoc SQL over views named dataset.table
+  backcourt run --all          compute every table over the calendar, resuming
+  backcourt status             per table: dates done, stale, failed, blocked
+  backcourt coverage --start D --end D   the date x table matrix against the calendar
   backcourt predict            Phase 5 over the lake: every system, then grading
   backcourt bench              time the whole pipeline on a generated league
 
-Exit codes: 0 ok, 1 failed work, 2 usage or configuration error.";
+Exit codes: 0 ok, 1 failed work (or a lake locked by another run), 2 usage
+or configuration error.";
 
 #[derive(Debug, ClapArgs)]
 struct Global {
@@ -62,9 +62,13 @@ struct Global {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Generate the synthetic league into a fresh lake, run everything that
-    /// exists so far, and print a short summary.
-    Demo(DemoArgs),
+    /// Generate the synthetic league into data/demo-lake, run every table
+    /// through the backfill runner, and print a summary.
+    ///
+    /// A second demo with the same seasons and seed keeps the league and
+    /// finds every table done: it computes nothing and says so. `--force`
+    /// recomputes everything (to identical bytes), `--fresh` regenerates.
+    Demo(crate::cli_demo::DemoCommand),
     /// The synthetic league.
     #[command(subcommand)]
     Fixtures(FixturesCommand),
@@ -102,6 +106,34 @@ enum Command {
     /// The trained points model: train one, or show the stored ones.
     #[command(subcommand)]
     Model(crate::cli_predict::ModelCommand),
+    /// Compute tables over dates: plan from the registry's DAG and the
+    /// ledger, run what is not done, resume after any failure.
+    ///
+    /// Every table runs over its planned dates in one set-based pass (a run of
+    /// consecutive dates), after the tables it reads; tables of a stage run
+    /// side by side. Each (table, date) is recorded in the lake's ledger
+    /// (`_backcourt/ledger/`) with its status, attempts, rows and the
+    /// fingerprint of the inputs it read; a second run of the same command
+    /// computes only what is not done or has changed since.
+    Run(crate::cli_run::RunArgs),
+    /// Per table, over the whole calendar: dates done, stale, failed,
+    /// blocked, never run, and the last finished run.
+    Status(crate::cli_run::StatusArgs),
+    /// The date × table matrix over a range: rows per partition, the rows
+    /// the calendar and the raw box scores say it should hold, and the
+    /// ledger's status (done, stale, failed, blocked, missing, bootstrap).
+    Coverage(crate::cli_run::CoverageArgs),
+    /// Whether the upstream dates a run of TABLE would read (its lookback
+    /// windows included) are ready; exit 1 when they are not.
+    Preflight(crate::cli_run::PreflightArgs),
+    /// The per-entity failure rows (nba_processing.processing_failures),
+    /// counted by table, category and, for INCOMPLETE_DATA, whether the raw
+    /// box scores show a DNP or a data gap.
+    Failures(crate::cli_run::FailuresArgs),
+    /// Remove the lake's run lock (`_backcourt/lock`) left by a run on
+    /// another machine that is gone. A run on this machine that was killed
+    /// is detected and its lock taken over without this.
+    Unlock,
     /// Time the whole pipeline on a generated league, in one process, against
     /// the goals of an interactive backfill.
     ///
@@ -115,13 +147,13 @@ enum Command {
 }
 
 #[derive(Debug, ClapArgs)]
-struct DemoArgs {
+pub(crate) struct DemoArgs {
     /// Seasons to generate, e.g. 2021-22..2024-25 or 2023-24.
     #[arg(long, default_value = "2021-22..2024-25", value_parser = parse_season_list)]
-    seasons: SeasonList,
+    pub(crate) seasons: SeasonList,
     /// Random seed; the same seed gives byte-identical Parquet.
     #[arg(long, default_value_t = 7)]
-    seed: u64,
+    pub(crate) seed: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -146,7 +178,7 @@ struct GenerateArgs {
 
 /// The seasons of `--seasons`, in order.
 #[derive(Debug, Clone)]
-struct SeasonList(Vec<Season>);
+pub(crate) struct SeasonList(pub(crate) Vec<Season>);
 
 fn parse_season_list(s: &str) -> Result<SeasonList, String> {
     parse_seasons(s).map(SeasonList).map_err(|e| e.to_string())
@@ -172,9 +204,11 @@ pub fn init_logging(args: &Args) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
         tracing_subscriber::EnvFilter::new(format!("backcourt={default},warn"))
     });
+    use std::io::IsTerminal;
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
 }
 
@@ -195,6 +229,14 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 )
             )
             || e.is::<backcourt::registry::UnknownTable>()
+            || matches!(
+                e.downcast_ref::<backcourt::backfill::run::Error>(),
+                Some(
+                    backcourt::backfill::run::Error::Dates(_)
+                        | backcourt::backfill::run::Error::NotRunnable(_)
+                        | backcourt::backfill::run::Error::BadFault(_)
+                )
+            )
     });
     if usage {
         2
@@ -219,7 +261,7 @@ pub fn run(args: Args) -> Result<()> {
             .unwrap_or_else(|| default.to_string())
     };
     match args.command {
-        Command::Demo(demo) => cmd_demo(&lake_root("data/demo-lake"), &demo, json),
+        Command::Demo(demo) => crate::cli_demo::cmd_demo(&lake_root("data/demo-lake"), &demo, json),
         Command::Fixtures(FixturesCommand::Generate(gen)) => {
             cmd_generate(&lake_root("data/lake"), &gen, json)
         }
@@ -251,6 +293,20 @@ pub fn run(args: Args) -> Result<()> {
             crate::cli_predict::cmd_model(&lake_root("data/lake"), &model, json)
         }
         Command::Bench(bench) => crate::cli_bench::cmd_bench(&bench, json),
+        Command::Run(run) => crate::cli_run::cmd_run(&lake_root("data/lake"), &run, json),
+        Command::Status(status) => {
+            crate::cli_run::cmd_status(&lake_root("data/lake"), &status, json)
+        }
+        Command::Unlock => crate::cli_run::cmd_unlock(&lake_root("data/lake")),
+        Command::Coverage(args) => {
+            crate::cli_run::cmd_coverage(&lake_root("data/lake"), &args, json)
+        }
+        Command::Preflight(args) => {
+            crate::cli_run::cmd_preflight(&lake_root("data/lake"), &args, json)
+        }
+        Command::Failures(args) => {
+            crate::cli_run::cmd_failures(&lake_root("data/lake"), &args, json)
+        }
     }
 }
 
@@ -261,7 +317,7 @@ fn cmd_generate(root: &str, args: &GenerateArgs, json: bool) -> Result<()> {
 }
 
 /// Generates and writes the league; returns per-table write stats and timings.
-fn generate_into(
+pub(crate) fn generate_into(
     lake: &Lake,
     args: &DemoArgs,
     scheduled_last_day: bool,
@@ -317,304 +373,8 @@ fn cmd_import(root: &str, path: &Path, json: bool) -> Result<()> {
     print_batches(&[batch], json)
 }
 
-/// A marker that says a directory is a demo lake `demo` may wipe.
-const DEMO_MARKER: &str = ".backcourt-demo";
-
-fn cmd_demo(root: &str, args: &DemoArgs, json: bool) -> Result<()> {
-    if root.contains("://") {
-        return Err(UsageError(format!(
-            "demo writes a fresh local lake; `{root}` is not a local directory"
-        ))
-        .into());
-    }
-    let dir = Path::new(root);
-    if dir.exists()
-        && !dir.join(DEMO_MARKER).exists()
-        && dir
-            .read_dir()
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true)
-    {
-        return Err(UsageError(format!(
-            "{root} exists and is not a demo lake; demo only replaces directories it created (pass --lake to choose another)"
-        ))
-        .into());
-    }
-    if dir.exists() {
-        std::fs::remove_dir_all(dir).with_context(|| format!("clearing {root}"))?;
-    }
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {root}"))?;
-    std::fs::write(
-        dir.join(DEMO_MARKER),
-        "a lake written by `backcourt demo`; the next demo replaces it\n",
-    )
-    .with_context(|| format!("marking {root}"))?;
-
-    let lake = Lake::open(root)?;
-    let first = args
-        .seasons
-        .0
-        .first()
-        .expect("clap parsed at least one season");
-    let last = args
-        .seasons
-        .0
-        .last()
-        .expect("clap parsed at least one season");
-    eprintln!(
-        "backcourt demo: synthetic league {first}..{last}, seed {}, into {root}",
-        args.seed
-    );
-    let (written, [generated, wrote]) = generate_into(&lake, args, false)?;
-    let engine = Engine::open(&lake)?;
-    let calendar = Calendar::load(&engine)?;
-    let span = calendar
-        .span()
-        .context("the generated schedule has no games")?;
-    let t = Instant::now();
-    let built = analytics::build(&engine, &ModelParams::historical(span))?;
-    let phase3_secs = t.elapsed().as_secs_f64();
-    let phase3 = coverage_summary(&lake, &calendar, &built)?;
-    let t = Instant::now();
-    let phase4_build = precompute::build(&engine, &calendar, &ModelParams::historical(span))?;
-    let phase4_secs = t.elapsed().as_secs_f64();
-    let phase4 = phase4_summary(&engine, &phase4_build)?;
-    let t = Instant::now();
-    let phase5_build = predictions::build(&engine, &calendar, &ModelParams::historical(span))?;
-    let phase5_secs = t.elapsed().as_secs_f64();
-    let phase5 = crate::cli_predict::systems_table(&engine, &phase5_build)?;
-    let models = crate::cli_predict::models_table(&phase5_build.models, true)?;
-    let graded = engine.query(include_str!("../sql/demo/system_summary.sql"))?;
-    let tier_adjustment = engine.query(include_str!("../sql/demo/tier_adjustment.sql"))?;
-    let seasons = calendar_summary(&engine)?;
-    let tables = tables_summary(&engine)?;
-    let truth = engine.query(include_str!("../sql/demo/truth_summary.sql"))?;
-    if json {
-        let out = serde_json::json!({
-            "lake": root,
-            "seed": args.seed,
-            "timings_seconds": {
-                "generate": generated, "write": wrote, "phase3": phase3_secs, "phase4": phase4_secs,
-                "phase5": phase5_secs, "phase5_training": phase5_build.training_seconds
-            },
-            "written": batches_to_json(&[written])?,
-            "seasons": batches_to_json(&seasons)?,
-            "tables": batches_to_json(&tables)?,
-            "phase3": batches_to_json(&[phase3])?,
-            "phase4": batches_to_json(&[phase4])?,
-            "phase5": batches_to_json(&[phase5])?,
-            "models": batches_to_json(&[models])?,
-            "graded": batches_to_json(&graded)?,
-            "tier_adjustment": batches_to_json(&tier_adjustment)?,
-            "truth": batches_to_json(&truth)?,
-        });
-        writeln!(std::io::stdout(), "{}", serde_json::to_string_pretty(&out)?)?;
-        return Ok(());
-    }
-    let total_rows: u64 = fixtures_rows(&written);
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "\nGenerated {total_rows} raw rows in {generated:.1} s, wrote them as Parquet in {wrote:.1} s.\n")?;
-    writeln!(out, "Calendar (from nba_raw.nbac_schedule):")?;
-    writeln!(
-        out,
-        "{}",
-        arrow::util::pretty::pretty_format_batches(&seasons)?
-    )?;
-    writeln!(
-        out,
-        "\nPhase 3 (nba_analytics), {span} in one pass per table, {phase3_secs:.1} s:"
-    )?;
-    writeln!(
-        out,
-        "{}",
-        arrow::util::pretty::pretty_format_batches(&[phase3])?
-    )?;
-    writeln!(
-        out,
-        "\nPhase 4 (nba_precompute, feature store), {span} in one pass per table, {phase4_secs:.1} s; \
-         {} bootstrap dates skipped (opening night + 13 days):",
-        phase4_build.bootstrap_skipped.len()
-    )?;
-    writeln!(
-        out,
-        "{}",
-        arrow::util::pretty::pretty_format_batches(&[phase4])?
-    )?;
-    writeln!(
-        out,
-        "\nPhase 5 (predictions, grading), {span} in one pass, {phase5_secs:.1} s: feature store read in {:.1} s, \
-         heuristics {:.1} s, {} models ({:.1} s, trained on dates before their cutoff), inference and ensemble {:.1} s, tables {:.1} s:",
-        phase5_build.load_seconds,
-        phase5_build.heuristics_seconds,
-        phase5_build.models.len(),
-        phase5_build.training_seconds,
-        phase5_build.inference_seconds,
-        phase5_build.tables.iter().map(|t| t.seconds).sum::<f64>(),
-    )?;
-    writeln!(
-        out,
-        "{}",
-        arrow::util::pretty::pretty_format_batches(&[phase5])?
-    )?;
-    writeln!(
-        out,
-        "\nThe trained points model (gbm_points_v1), one per cutoff:"
-    )?;
-    writeln!(
-        out,
-        "{}",
-        arrow::util::pretty::pretty_format_batches(&[models])?
-    )?;
-    writeln!(
-        out,
-        "\nGraded predictions by season and system (hit rate: OVER/UNDER calls on real lines, pushes excluded; \
-         oracle_mae: the generator's latent expected points on the same player-games):"
-    )?;
-    writeln!(
-        out,
-        "{}",
-        arrow::util::pretty::pretty_format_batches(&graded)?
-    )?;
-    writeln!(
-        out,
-        "\nThe reference's scoring-tier adjustment on held-out dates (tiers by pre-game season average; \
-         learned on D-30..D-1, applied to D). backcourt does not apply it (README, Phase 5, says why):"
-    )?;
-    writeln!(
-        out,
-        "{}",
-        arrow::util::pretty::pretty_format_batches(&tier_adjustment)?
-    )?;
-    writeln!(out, "\nTables:")?;
-    writeln!(
-        out,
-        "{}",
-        arrow::util::pretty::pretty_format_batches(&tables)?
-    )?;
-    writeln!(
-        out,
-        "\nThe truth behind the league (player-games that were played):"
-    )?;
-    writeln!(
-        out,
-        "{}",
-        arrow::util::pretty::pretty_format_batches(&truth)?
-    )?;
-    writeln!(
-        out,
-        "\nNext: backcourt --lake {root} query \"SELECT * FROM nba_raw.nbac_schedule LIMIT 5\""
-    )?;
-    Ok(())
-}
-
-/// Per built table: rows, dates with rows, and how they cover the calendar's
-/// game dates (the expectation comes from the schedule, not the table).
-fn coverage_summary(
-    lake: &Lake,
-    calendar: &Calendar,
-    built: &[backcourt::engine::TableBuild],
-) -> Result<RecordBatch> {
-    let game_dates: std::collections::BTreeSet<_> = calendar.game_dates().collect();
-    let rows = built
-        .iter()
-        .map(|t| {
-            let (table, stats) = (t.table, &t.written);
-            let dates = partition_dates(lake, table)?;
-            let missing = game_dates.difference(&dates).count() as u64;
-            let extra = dates.difference(&game_dates).count() as u64;
-            Ok(vec![
-                table.to_string().into(),
-                stats.rows.into(),
-                (dates.len() as u64).into(),
-                (game_dates.len() as u64).into(),
-                missing.into(),
-                extra.into(),
-            ])
-        })
-        .collect::<Result<Vec<_>>>()?;
-    record_batch(
-        &[
-            "table",
-            "rows",
-            "dates",
-            "calendar_game_dates",
-            "missing_dates",
-            "extra_dates",
-        ],
-        rows,
-    )
-}
-
-/// Per Phase 4 table: rows, failure rows, and how its dates cover the
-/// calendar's non-bootstrap game dates (the dates it owes rows for). A date
-/// without rows is accounted for when the table's failure rows explain it.
-fn phase4_summary(engine: &Engine, build: &precompute::Build) -> Result<RecordBatch> {
-    use arrow::array::AsArray;
-    let lake = engine.lake();
-    let owed: std::collections::BTreeSet<_> = build.game_dates.iter().copied().collect();
-    let rows = build
-        .tables
-        .iter()
-        .map(|t| {
-            let dates = partition_dates(lake, t.table)?;
-            let mut failed = std::collections::BTreeSet::new();
-            for b in engine.query(&format!(
-                "SELECT DISTINCT analysis_date FROM nba_processing.processing_failures WHERE table_name = '{}'",
-                t.table.name()
-            ))? {
-                let col = b.column(0).as_primitive::<arrow::datatypes::Date32Type>();
-                failed.extend(col.iter().flatten().map(backcourt::dates::date32_to_date));
-            }
-            let without_rows: Vec<_> = owed.difference(&dates).copied().collect();
-            let explained = without_rows.iter().filter(|d| failed.contains(*d)).count() as u64;
-            Ok(vec![
-                t.table.to_string().into(),
-                t.written.rows.into(),
-                (t.failures as u64).into(),
-                (dates.len() as u64).into(),
-                (owed.len() as u64).into(),
-                explained.into(),
-                (without_rows.len() as u64 - explained).into(),
-                format!("{:.1}", t.seconds).into(),
-            ])
-        })
-        .collect::<Result<Vec<_>>>()?;
-    record_batch(
-        &[
-            "table",
-            "rows",
-            "failures",
-            "dates",
-            "game_dates_owed",
-            "dates_only_failures",
-            "missing_dates",
-            "seconds",
-        ],
-        rows,
-    )
-}
-
-/// The dates `table` has partitions for.
-fn partition_dates(lake: &Lake, table: TableId) -> Result<std::collections::BTreeSet<NaiveDate>> {
-    Ok(lake
-        .partitions(table)?
-        .into_iter()
-        .filter_map(|p| p.date)
-        .collect())
-}
-
-fn fixtures_rows(batch: &RecordBatch) -> u64 {
-    use arrow::array::AsArray;
-    batch
-        .column(1)
-        .as_primitive::<arrow::datatypes::UInt64Type>()
-        .iter()
-        .flatten()
-        .sum()
-}
-
 /// One row per season: opening night, bootstrap, game dates and games by kind.
-fn calendar_summary(engine: &Engine) -> Result<Vec<RecordBatch>> {
+pub(crate) fn calendar_summary(engine: &Engine) -> Result<Vec<RecordBatch>> {
     let cal = Calendar::load(engine)?;
     let rows = cal
         .seasons()
@@ -661,7 +421,7 @@ fn calendar_summary(engine: &Engine) -> Result<Vec<RecordBatch>> {
 }
 
 /// Every registry table with its partitions, rows and date span.
-fn tables_summary(engine: &Engine) -> Result<Vec<RecordBatch>> {
+pub(crate) fn tables_summary(engine: &Engine) -> Result<Vec<RecordBatch>> {
     let mut rows = Vec::new();
     for &table in TableId::ALL {
         let def = table.def();

@@ -2,7 +2,7 @@
 //! and `model train | show` (the trained points model's artefacts).
 
 use anyhow::{Context as _, Result};
-use arrow::array::{AsArray, RecordBatch};
+use arrow::array::RecordBatch;
 use chrono::{Days, NaiveDate};
 use clap::{Args as ClapArgs, Subcommand};
 
@@ -10,6 +10,7 @@ use backcourt::calendar::Calendar;
 use backcourt::dates::DateRange;
 use backcourt::engine::{Engine, ModelParams};
 use backcourt::lake::Lake;
+use backcourt::predictions::systems::SystemId;
 use backcourt::predictions::{self, inputs::Inputs, kernel, model};
 
 use crate::cli::{print_batches, record_batch, UsageError};
@@ -56,46 +57,42 @@ pub fn cmd_predict(root: &str, args: &PredictArgs, json: bool) -> Result<()> {
             ))
         })?,
     };
-    let build = predictions::build(&engine, &calendar, &ModelParams::historical(range))?;
-    print_batches(&[systems_table(&engine, &build)?], json)
+    predictions::build(&engine, &calendar, &ModelParams::historical(range))?;
+    print_batches(&systems_table(&engine, range)?, json)
 }
 
-/// Per system: predictions written, failures (no prediction), and the
-/// dates it has predictions on against the dates the feature store has.
-pub fn systems_table(engine: &Engine, build: &predictions::Build) -> Result<RecordBatch> {
-    let dates = engine.query(
-        "SELECT system_id, CAST(count(DISTINCT game_date) AS BIGINT) FROM nba_predictions.player_prop_predictions GROUP BY 1",
-    )?;
-    let mut by_system = std::collections::HashMap::new();
-    for b in &dates {
-        let ids = b.column(0).as_string::<i32>();
-        let counts = b.column(1).as_primitive::<arrow::datatypes::Int64Type>();
-        for i in 0..b.num_rows() {
-            by_system.insert(ids.value(i).to_string(), counts.value(i) as u64);
-        }
-    }
-    record_batch(
-        &[
-            "system_id",
-            "predictions",
-            "failures",
-            "dates",
-            "feature_store_dates",
-        ],
-        build
-            .per_system
-            .iter()
-            .map(|(s, ok, failed)| {
-                vec![
-                    s.as_str().into(),
-                    (*ok as u64).into(),
-                    (*failed as u64).into(),
-                    by_system.get(s.as_str()).copied().unwrap_or(0).into(),
-                    (build.predicted_dates as u64).into(),
-                ]
-            })
-            .collect(),
-    )
+/// Per system over `range`, as the lake has it: predictions, failures (no
+/// prediction: a failure row), the dates with predictions, and the dates
+/// the feature store has rows on.
+pub fn systems_table(engine: &Engine, range: DateRange) -> Result<Vec<RecordBatch>> {
+    let systems = SystemId::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("({i}, '{}')", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (start, end) = (range.start, range.end);
+    Ok(engine.query(&format!(
+        "WITH p AS (
+             SELECT system_id, count(*) AS n, count(DISTINCT game_date) AS dates
+             FROM nba_predictions.player_prop_predictions
+             WHERE game_date BETWEEN DATE '{start}' AND DATE '{end}' GROUP BY 1),
+         f AS (
+             SELECT split_part(entity_id, '/', 2) AS system_id, count(*) AS n
+             FROM nba_processing.processing_failures
+             WHERE table_name = 'player_prop_predictions'
+               AND analysis_date BETWEEN DATE '{start}' AND DATE '{end}' GROUP BY 1),
+         fs AS (
+             SELECT count(DISTINCT game_date) AS dates FROM nba_predictions.ml_feature_store_v2
+             WHERE game_date BETWEEN DATE '{start}' AND DATE '{end}')
+         SELECT s.system_id, CAST(coalesce(p.n, 0) AS BIGINT) AS predictions,
+                CAST(coalesce(f.n, 0) AS BIGINT) AS failures,
+                CAST(coalesce(p.dates, 0) AS BIGINT) AS dates,
+                CAST(fs.dates AS BIGINT) AS feature_store_dates
+         FROM (VALUES {systems}) AS s(k, system_id)
+         LEFT JOIN p USING (system_id) LEFT JOIN f USING (system_id) CROSS JOIN fs
+         ORDER BY s.k"
+    ))?)
 }
 
 /// One row per model: cutoff, rows, MAEs, trees and, for a run

@@ -4,7 +4,9 @@
 
 mod cli;
 mod cli_bench;
+mod cli_demo;
 mod cli_predict;
+mod cli_run;
 
 use std::process::ExitCode;
 
