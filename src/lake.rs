@@ -125,6 +125,9 @@ pub struct Partition {
     /// `None` for an unpartitioned table.
     pub date: Option<NaiveDate>,
     pub size: u64,
+    /// The store's version tag: changes whenever the object is replaced
+    /// (locally: inode, modification time in µs and size).
+    pub e_tag: Option<String>,
 }
 
 /// A lake root and the object store behind it.
@@ -252,7 +255,11 @@ impl Lake {
                     (None, [_file]) => None,
                     _ => return None,
                 };
-                Some(Partition { date, size: m.size })
+                Some(Partition {
+                    date,
+                    size: m.size,
+                    e_tag: m.e_tag.clone(),
+                })
             })
             .collect();
         parts.sort_by_key(|p| p.date);
@@ -379,24 +386,25 @@ impl Lake {
         Ok(paths)
     }
 
-    /// Reads every partition of `table`, several at a time, and maps each
-    /// one's bytes with `f` (the backfill ledger fingerprints them).
-    pub fn map_partitions<T: Send>(
+    /// Reads each object of `paths`, several at a time, and maps its bytes
+    /// with `f` (the backfill ledger hashes partitions this way).
+    pub fn map_objects<T: Send>(
         &self,
-        table: TableId,
+        paths: &[String],
         f: impl Fn(&[u8]) -> T + Sync,
-    ) -> Result<Vec<(Option<NaiveDate>, T)>> {
-        let parts = self.partitions(table)?;
+    ) -> Result<Vec<T>> {
         let store = &self.store;
         let f = &f;
         self.runtime.block_on(
-            futures::stream::iter(parts.into_iter().map(|p| async move {
-                let path = Self::partition_path(table, p.date);
+            futures::stream::iter(paths.iter().map(|path| async move {
                 let location = StorePath::from(path.as_str());
                 let bytes = async { store.get(&location).await?.bytes().await }
                     .await
-                    .map_err(|source| Error::Store { path, source })?;
-                Ok((p.date, f(&bytes)))
+                    .map_err(|source| Error::Store {
+                        path: path.clone(),
+                        source,
+                    })?;
+                Ok(f(&bytes))
             }))
             .buffered(IO_CONCURRENCY)
             .try_collect(),

@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 
 use super::ledger::{self, Entry, Ledger, Skip, Status};
 use super::lock;
-use super::plan::{self, owes, DateSpec, DateSpecError, Owes, Plan, Selection, TablePlan};
+use super::plan::{self, owes, DateSpec, DateSpecError, Owes, Plan, Selection, TablePlan, Why};
 use super::state::{window, LakeState, TableState};
 use crate::calendar::Calendar;
 use crate::dates::DateRange;
@@ -139,6 +139,7 @@ pub fn run(lake: &Lake, options: &RunOptions) -> Result<RunReport, Error> {
         seconds: 0.0,
     };
     if options.dry_run || plan.is_empty() {
+        state.save_cache(lake)?;
         report.seconds = started.elapsed().as_secs_f64();
         return Ok(report);
     }
@@ -203,6 +204,8 @@ pub fn run(lake: &Lake, options: &RunOptions) -> Result<RunReport, Error> {
             report.outcomes.push((finished.table, finished.outcome));
         }
     }
+    mark_stale_dependents(lake, &calendar, selection, &mut ledgers, &mut state)?;
+    state.save_cache(lake)?;
     report.seconds = started.elapsed().as_secs_f64();
     save_history(lake, options, &report)?;
     Ok(report)
@@ -228,6 +231,59 @@ pub fn select(
         dates: dates.resolve(calendar)?,
         force,
     })
+}
+
+/// Marks `stale` in the ledgers of the tables downstream of the run (and
+/// not in it) every done date whose inputs the run changed, so that the
+/// ledger itself says what `status` and the next plan would derive.
+fn mark_stale_dependents(
+    lake: &Lake,
+    calendar: &Calendar,
+    selection: &Selection,
+    ledgers: &mut HashMap<TableId, Ledger>,
+    state: &mut LakeState,
+) -> Result<(), Error> {
+    let downstream: Vec<TableId> = Selection::runnable()
+        .into_iter()
+        .filter(|t| !selection.tables.contains(t))
+        .filter(|t| {
+            selection
+                .tables
+                .iter()
+                .any(|s| Selection::downstream_of(*s).contains(t))
+        })
+        .collect();
+    if downstream.is_empty() {
+        return Ok(());
+    }
+    for (t, ledger) in load_ledgers(lake, &downstream)? {
+        ledgers.entry(t).or_insert(ledger);
+    }
+    state.extend(lake, &downstream)?;
+    let all = Selection {
+        tables: downstream,
+        dates: DateSpec::All.resolve(calendar)?,
+        force: false,
+    };
+    for tp in plan::plan(&all, calendar, ledgers, state).tables {
+        let ledger = ledgers.get_mut(&tp.table).expect("loaded above");
+        let mut marked = 0;
+        for (date, why) in &tp.run {
+            if let (Why::InputsChanged | Why::Upstream(_), Some(e)) =
+                (why, ledger.dates.get_mut(date))
+            {
+                if e.status == Status::Done {
+                    e.status = Status::Stale;
+                    marked += 1;
+                }
+            }
+        }
+        if marked > 0 {
+            tracing::info!(table = %tp.table, dates = marked, "marked stale: inputs rewritten by this run");
+            ledger.save(lake, tp.table)?;
+        }
+    }
+    Ok(())
 }
 
 /// The ledgers of `tables` and of the runnable tables they read.
@@ -322,7 +378,7 @@ fn run_table(engine: &Engine, ctx: &TableContext, tp: &TablePlan) -> Result<Fini
         bisect(engine, ctx, table, run, &mut outcome, &mut results);
     }
 
-    let state = scan_table(lake, table)?;
+    let state = ctx.state.read_table(lake, table)?;
     let finished_at = ledger::now();
     let entry = |status, date: NaiveDate| Entry {
         status,
@@ -470,11 +526,19 @@ impl Blockers {
             .iter()
             .filter_map(|&u| {
                 let ledger = ctx.ledgers.get(&u)?;
+                let present = &ctx.state.table(u).dated;
+                // Done means done in the ledger and still in the lake: a
+                // partition deleted since is as missing as one never written.
+                let done = |d: NaiveDate| {
+                    ledger.get(d).is_some_and(|e| {
+                        e.status == Status::Done && (e.output.is_none() || present.contains_key(&d))
+                    })
+                };
                 let dates = ctx
                     .calendar
                     .game_dates()
                     .filter(|&d| owes(ctx.calendar, u, d) == Some(Owes::Rows))
-                    .filter(|&d| ledger.get(d).is_none_or(|e| e.status != Status::Done))
+                    .filter(|&d| !done(d))
                     .collect();
                 Some((u, dates))
             })
@@ -491,12 +555,6 @@ impl Blockers {
             })
         })
     }
-}
-
-fn scan_table(lake: &Lake, table: TableId) -> Result<TableState, Error> {
-    let mut state = LakeState::default();
-    state.rescan(lake, table)?;
-    Ok(state.table(table).clone())
 }
 
 /// The faults of [`FAULT_ENV`].

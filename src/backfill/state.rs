@@ -59,35 +59,107 @@ pub struct TableState {
     pub whole: Option<PartitionInfo>,
 }
 
+/// Where the hashes of the last scan are kept.
+pub const HASH_CACHE: &str = "_backcourt/hashes.json";
+
+/// A partition's hash as of a version of its object. A partition whose
+/// e-tag (locally: inode, modification time in µs and size; on object
+/// stores, the object's generation) is unchanged is not read again: a lake
+/// write always replaces the object, so a new version has a new tag.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct Cached {
+    e_tag: String,
+    hash: String,
+    rows: Option<u64>,
+}
+
 /// The content of the tables a plan reads, scanned once per run and
 /// rescanned per table as the run rewrites it.
 #[derive(Debug, Default)]
 pub struct LakeState {
     tables: HashMap<TableId, TableState>,
+    /// By partition path.
+    cache: std::sync::Mutex<BTreeMap<String, Cached>>,
+    /// Whether the cache gained entries since it was loaded.
+    cache_grew: std::sync::atomic::AtomicBool,
 }
 
 impl LakeState {
     /// Scans `tables` and everything they read.
     pub fn scan(lake: &Lake, tables: &[TableId]) -> lake::Result<LakeState> {
-        let mut state = LakeState::default();
-        let mut wanted: Vec<TableId> = Vec::new();
+        let cache = match lake.get_opt(HASH_CACHE)? {
+            // A cache that does not parse is rebuilt: it only saves reads.
+            Some(bytes) => serde_json::from_slice(&bytes).unwrap_or_default(),
+            None => BTreeMap::new(),
+        };
+        let mut state = LakeState {
+            cache: std::sync::Mutex::new(cache),
+            ..Default::default()
+        };
+        state.extend(lake, tables)?;
+        Ok(state)
+    }
+
+    /// Scans `tables` and what they read, where not scanned yet.
+    pub fn extend(&mut self, lake: &Lake, tables: &[TableId]) -> lake::Result<()> {
         for &t in tables {
             for &u in t.def().upstream.iter().chain([&t]) {
-                if !wanted.contains(&u) {
-                    wanted.push(u);
+                if !self.tables.contains_key(&u) {
+                    self.rescan(lake, u)?;
                 }
             }
         }
-        for t in wanted {
-            state.rescan(lake, t)?;
-        }
-        Ok(state)
+        Ok(())
     }
 
     /// Reads `table`'s partitions again (after the run wrote it).
     pub fn rescan(&mut self, lake: &Lake, table: TableId) -> lake::Result<()> {
+        let st = self.read_table(lake, table)?;
+        self.tables.insert(table, st);
+        Ok(())
+    }
+
+    /// The partitions of `table` as they are now: hashed anew where the
+    /// cache does not know their current version.
+    pub fn read_table(&self, lake: &Lake, table: TableId) -> lake::Result<TableState> {
+        let parts = lake.partitions(table)?;
+        let mut known = Vec::new();
+        let mut unknown = Vec::new();
+        {
+            let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            for p in parts {
+                let path = Lake::partition_path(table, p.date);
+                let hit = cache
+                    .get(&path)
+                    .filter(|c| Some(&c.e_tag) == p.e_tag.as_ref());
+                match hit.and_then(|c| Some((u128::from_str_radix(&c.hash, 16).ok()?, c.rows))) {
+                    Some((hash, rows)) => known.push((p.date, PartitionInfo { hash, rows })),
+                    None => unknown.push((p, path)),
+                }
+            }
+        }
+        let paths: Vec<String> = unknown.iter().map(|(_, path)| path.clone()).collect();
+        let infos = lake.map_objects(&paths, PartitionInfo::of)?;
+        {
+            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            for ((p, path), info) in unknown.into_iter().zip(infos) {
+                if let Some(e_tag) = p.e_tag {
+                    cache.insert(
+                        path,
+                        Cached {
+                            e_tag,
+                            hash: info.hex(),
+                            rows: info.rows,
+                        },
+                    );
+                    self.cache_grew
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                known.push((p.date, info));
+            }
+        }
         let mut st = TableState::default();
-        for (date, info) in lake.map_partitions(table, PartitionInfo::of)? {
+        for (date, info) in known {
             match date {
                 Some(d) => {
                     st.dated.insert(d, info);
@@ -95,8 +167,21 @@ impl LakeState {
                 None => st.whole = Some(info),
             }
         }
-        self.tables.insert(table, st);
-        Ok(())
+        Ok(st)
+    }
+
+    /// Stores the hashes learnt since the cache was loaded. Entries of
+    /// partitions since deleted stay: they cost a line each, and a partition
+    /// written at that path again has a new tag.
+    pub fn save_cache(&self, lake: &Lake) -> lake::Result<()> {
+        if !self.cache_grew.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(());
+        }
+        let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        lake.put(
+            HASH_CACHE,
+            serde_json::to_vec(&*cache).expect("the cache serialises"),
+        )
     }
 
     /// Replaces what is known of `table` with a fresh scan of it.
@@ -128,7 +213,7 @@ impl LakeState {
                 Some(_) => {
                     let (lo, hi) = window(table, up, date);
                     for (d, p) in st.dated.range(lo..=hi) {
-                        h.update(d.to_string().as_bytes());
+                        h.update(&crate::dates::date_to_date32(*d).to_le_bytes());
                         h.update(&p.hash.to_le_bytes());
                     }
                 }
