@@ -41,8 +41,8 @@ Start here:
   backcourt predict            Phase 5 over the lake: every system, then grading
   backcourt bench              time the whole pipeline on a generated league
 
-Exit codes: 0 ok, 1 failed work (or a lake locked by another run), 2 usage
-or configuration error.";
+Exit codes: 0 ok, 1 failed work, 2 usage or configuration error. A run
+refused because another run holds the lake is failed work (1).";
 
 #[derive(Debug, ClapArgs)]
 struct Global {
@@ -201,10 +201,16 @@ pub fn init_logging(args: &Args) {
         1 => "info",
         _ => "debug",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        tracing_subscriber::EnvFilter::new(format!("backcourt={default},warn"))
-    });
     use std::io::IsTerminal;
+    // Off a terminal there are no progress bars: the runner's per-table
+    // lines are the record of a long run.
+    let runner = match (args.global.verbose, std::io::stderr().is_terminal()) {
+        (0, false) => ",backcourt::backfill=info",
+        _ => "",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new(format!("backcourt={default}{runner},warn"))
+    });
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

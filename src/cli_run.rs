@@ -260,6 +260,7 @@ pub fn summary_table(report: &RunReport) -> Result<RecordBatch> {
                 o.rows.into(),
                 (o.passes as u64).into(),
                 format!("{:.2}", o.plan_seconds).into(),
+                format!("{:.1}", o.read_seconds).into(),
                 format!("{:.1}", o.compute_seconds).into(),
                 format!("{:.1}", o.write_seconds).into(),
             ]
@@ -277,6 +278,7 @@ pub fn summary_table(report: &RunReport) -> Result<RecordBatch> {
             "rows",
             "passes",
             "plan_s",
+            "read_s",
             "compute_s",
             "write_s",
         ],

@@ -74,6 +74,10 @@ pub struct TableOutcome {
     pub passes: usize,
     pub rows: u64,
     pub plan_seconds: f64,
+    /// Reading inputs, where it is a step of its own (the predictions'
+    /// feature-store load); a SQL model reads as it computes, and its
+    /// reading is in `compute_seconds`.
+    pub read_seconds: f64,
     pub compute_seconds: f64,
     pub write_seconds: f64,
 }
@@ -424,6 +428,17 @@ fn run_table(engine: &Engine, ctx: &TableContext, tp: &TablePlan) -> Result<Fini
         }
     }
     ledger.save(lake, table)?;
+    tracing::info!(
+        %table,
+        computed = outcome.done.len(),
+        failed = outcome.failed.len(),
+        blocked = outcome.blocked.len(),
+        unchanged = outcome.unchanged,
+        passes = outcome.passes,
+        rows = outcome.rows,
+        seconds = t.elapsed().as_secs_f64(),
+        "table finished"
+    );
     Ok(Finished {
         table,
         ledger,
@@ -447,7 +462,12 @@ fn bisect(
     let range = DateRange::new(first, last).expect("dates are in order");
     outcome.passes += 1;
     match pass(engine, ctx, table, range) {
-        Ok((compute, write)) => {
+        Ok(PassTimes {
+            read,
+            compute,
+            write,
+        }) => {
+            outcome.read_seconds += read;
             outcome.compute_seconds += compute;
             outcome.write_seconds += write;
             results.extend(dates.iter().map(|&d| (d, Ok(()))));
@@ -465,13 +485,20 @@ fn bisect(
     }
 }
 
-/// One set-based pass of `table` over `range`: (compute, write) seconds.
+/// Where a pass spent its time, in seconds.
+struct PassTimes {
+    read: f64,
+    compute: f64,
+    write: f64,
+}
+
+/// One set-based pass of `table` over `range`.
 fn pass(
     engine: &Engine,
     ctx: &TableContext,
     table: TableId,
     range: DateRange,
-) -> Result<(f64, f64), String> {
+) -> Result<PassTimes, String> {
     if let Some((_, date)) = ctx
         .faults
         .iter()
@@ -497,17 +524,24 @@ fn pass(
         let build = crate::predictions::predict(engine, ctx.calendar, &params)
             .map_err(|e| error_text(&e))?;
         let write: f64 = build.tables.iter().map(|t| t.write_seconds).sum();
-        let total: f64 = build.load_seconds
-            + build.heuristics_seconds
-            + build.training_seconds
-            + build.inference_seconds
-            + build.tables.iter().map(|t| t.seconds).sum::<f64>();
-        Ok((total - write, write))
+        let tables: f64 = build.tables.iter().map(|t| t.seconds).sum();
+        Ok(PassTimes {
+            read: build.load_seconds,
+            compute: build.heuristics_seconds
+                + build.training_seconds
+                + build.inference_seconds
+                + (tables - write),
+            write,
+        })
     } else {
         let build = engine
             .build_table(table, &params)
             .map_err(|e| error_text(&e))?;
-        Ok((build.seconds - build.write_seconds, build.write_seconds))
+        Ok(PassTimes {
+            read: 0.0,
+            compute: build.seconds - build.write_seconds,
+            write: build.write_seconds,
+        })
     }
 }
 
@@ -592,7 +626,7 @@ fn save_history(lake: &Lake, options: &RunOptions, report: &RunReport) -> Result
                 "blocked": o.blocked.iter().map(|(d, s)| serde_json::json!({"date": d, "reason": s.to_string()})).collect::<Vec<_>>(),
                 "rows": o.rows,
                 "passes": o.passes,
-                "seconds": {"plan": o.plan_seconds, "compute": o.compute_seconds, "write": o.write_seconds},
+                "seconds": {"plan": o.plan_seconds, "read": o.read_seconds, "compute": o.compute_seconds, "write": o.write_seconds},
                 "outcome": if o.failed.is_empty() && o.blocked.is_empty() { "done" } else { "failed" },
             })
         })

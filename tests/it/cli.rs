@@ -10,8 +10,22 @@ use backcourt::registry::TableId;
 use crate::util::{bin, files, run, tempdir};
 
 /// Every subcommand `backcourt` has.
-const SUBCOMMANDS: [&str; 9] = [
-    "demo", "fixtures", "import", "tables", "query", "calendar", "predict", "model", "bench",
+const SUBCOMMANDS: [&str; 15] = [
+    "demo",
+    "fixtures",
+    "import",
+    "tables",
+    "query",
+    "calendar",
+    "predict",
+    "model",
+    "run",
+    "status",
+    "unlock",
+    "coverage",
+    "preflight",
+    "failures",
+    "bench",
 ];
 
 fn stdout(out: &Output) -> String {
@@ -230,4 +244,17 @@ fn demo_replaces_its_own_lake() {
         "the new lake is not marked"
     );
     assert!(lake.join("nba_raw/nbac_schedule").is_dir());
+    assert_eq!(v["run"]["nothing_to_do"], false, "{}", v["run"]);
+
+    // The same league again: kept, and the runner finds everything done.
+    let before = files(&lake.join("nba_predictions"));
+    let out = run(
+        &lake,
+        &["--json", "demo", "--seasons", "2023-24", "--seed", "3"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let again: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(again["run"]["nothing_to_do"], true, "{}", again["run"]);
+    assert!(again["generated"].is_null(), "the league was regenerated");
+    assert_eq!(files(&lake.join("nba_predictions")), before);
 }

@@ -5,6 +5,8 @@ mod util;
 mod analytics_pgs;
 mod analytics_team;
 mod analytics_upcoming;
+mod backfill_coverage;
+mod backfill_run;
 mod calendar;
 mod cli;
 mod import;
