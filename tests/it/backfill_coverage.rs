@@ -25,43 +25,14 @@ use backcourt::registry::TableId;
 use chrono::NaiveDate;
 use serde_json::Value;
 
-use crate::util::{bin, copy_lake, int, query, tempdir};
+use crate::util::{
+    bin, copy_lake, date, int, query, root, season_league, show, RAW_DIRS, RUN_LAKE_DIRS,
+};
 
 /// The range the shared league is run over: the bootstrap window (opening
 /// night and 13 days) and five weeks after it.
 const START: &str = "2023-10-24";
 const END: &str = "2023-12-15";
-
-/// Everything a run lake holds (directories below its root).
-const EVERYTHING: [&str; 10] = [
-    "nba_raw",
-    "nba_reference",
-    "nba_static",
-    "nba_synthetic",
-    "nba_analytics",
-    "nba_precompute",
-    "nba_predictions",
-    "nba_processing",
-    "_backcourt",
-    "models",
-];
-
-fn date(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a date")
-}
-
-fn root(lake: &Lake) -> &Path {
-    lake.local_root().expect("a local lake")
-}
-
-fn show(out: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 /// Runs the binary on `lake` with `args`.
 fn cli(lake: &Lake, args: &[&str]) -> Output {
@@ -88,10 +59,7 @@ fn base() -> &'static Lake {
     static BASE: OnceLock<(tempfile::TempDir, Lake)> = OnceLock::new();
     &BASE
         .get_or_init(|| {
-            let dir = tempdir();
-            let lake = Lake::open(dir.path().to_str().expect("utf-8")).expect("open lake");
-            let out = cli(&lake, &["fixtures", "generate", "--seasons", "2023-24"]);
-            assert!(out.status.success(), "generate: {}", show(&out));
+            let (dir, lake) = copy_lake(season_league(), &RAW_DIRS);
             let out = cli(&lake, &["run", "--start", START, "--end", END]);
             assert!(out.status.success(), "run: {}", show(&out));
             (dir, lake)
@@ -101,7 +69,7 @@ fn base() -> &'static Lake {
 
 /// A private copy of the run league.
 fn fresh() -> (tempfile::TempDir, Lake) {
-    copy_lake(base(), &EVERYTHING)
+    copy_lake(base(), &RUN_LAKE_DIRS)
 }
 
 /// One cell of `coverage --json`.

@@ -24,15 +24,15 @@ use backcourt::lake::{Lake, WriteScope};
 use backcourt::registry::TableId;
 use chrono::NaiveDate;
 
-use crate::util::{bin, copy_lake, files, int, query, tempdir};
+use crate::util::{
+    bin, copy_lake, date, files, int, query, root, season_league, show, RAW_DIRS, RUN_LAKE_DIRS,
+};
 
 /// The range every run covers: the bootstrap window (opening night and 13
 /// days, no Phase 4/5 rows) and six weeks after it.
 const START: &str = "2023-10-24";
 const END: &str = "2023-12-20";
 
-/// The generated inputs.
-const RAW: [&str; 4] = ["nba_raw", "nba_reference", "nba_static", "nba_synthetic"];
 /// What runs write (compared byte for byte); the runner's own files
 /// (`_backcourt/`) hold timestamps and run ids and are checked through the
 /// ledger instead.
@@ -43,50 +43,9 @@ const OUTPUTS: [&str; 5] = [
     "nba_processing",
     "models",
 ];
-/// Everything in a lake that has been run.
-const EVERYTHING: [&str; 10] = [
-    "nba_raw",
-    "nba_reference",
-    "nba_static",
-    "nba_synthetic",
-    "nba_analytics",
-    "nba_precompute",
-    "nba_predictions",
-    "nba_processing",
-    "models",
-    "_backcourt",
-];
-
-fn date(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a date")
-}
-
-fn root(lake: &Lake) -> &Path {
-    lake.local_root().expect("a local lake")
-}
-
-/// The raw league (one season), generated once by the binary.
-fn base() -> &'static Lake {
-    static BASE: OnceLock<(tempfile::TempDir, Lake)> = OnceLock::new();
-    &BASE
-        .get_or_init(|| {
-            let dir = tempdir();
-            let out = bin()
-                .arg("--lake")
-                .arg(dir.path())
-                .args(["fixtures", "generate", "--seasons", "2023-24"])
-                .output()
-                .expect("run backcourt");
-            assert!(out.status.success(), "generate: {}", show(&out));
-            let lake = Lake::open(dir.path().to_str().expect("utf-8 path")).expect("open lake");
-            (dir, lake)
-        })
-        .1
-}
-
 /// A fresh copy of the raw league, never run.
 fn fresh() -> (tempfile::TempDir, Lake) {
-    copy_lake(base(), &RAW)
+    copy_lake(season_league(), &RAW_DIRS)
 }
 
 /// The raw league run once over the range, uninterrupted: what every other
@@ -119,15 +78,6 @@ fn run_range_cmd(lake: &Path, extra: &[&str]) -> Command {
 
 fn run_range(lake: &Path, extra: &[&str]) -> Output {
     run_range_cmd(lake, extra).output().expect("run backcourt")
-}
-
-fn show(out: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 fn stdout(out: &Output) -> String {
@@ -462,7 +412,7 @@ fn add_points(lake: &Lake, day: NaiveDate) -> i64 {
 /// built from the changed raw data in one run.
 #[test]
 fn a_changed_raw_date_replans_only_what_reads_it_and_the_resume_matches_a_fresh_build() {
-    let (_dir, lake) = copy_lake(reference(), &EVERYTHING);
+    let (_dir, lake) = copy_lake(reference(), &RUN_LAKE_DIRS);
     let path = root(&lake);
     let d = date("2023-12-05");
     let changed = add_points(&lake, d);
@@ -586,7 +536,7 @@ fn a_changed_raw_date_replans_only_what_reads_it_and_the_resume_matches_a_fresh_
     );
 
     // The same changed inputs, built in one run from nothing.
-    let (_fresh_dir, fresh_lake) = copy_lake(&lake, &RAW);
+    let (_fresh_dir, fresh_lake) = copy_lake(&lake, &RAW_DIRS);
     let out = run_range(root(&fresh_lake), &[]);
     assert!(out.status.success(), "fresh build: {}", show(&out));
     assert_same_outputs(path, root(&fresh_lake), "resumed after a raw change");
@@ -740,7 +690,7 @@ fn a_second_run_refuses_while_one_holds_the_lake_and_unlock_removes_a_foreign_lo
 #[test]
 fn a_rerun_does_nothing_and_force_rewrites_the_same_bytes() {
     let reference = reference();
-    let (_dir, lake) = copy_lake(reference, &EVERYTHING);
+    let (_dir, lake) = copy_lake(reference, &RUN_LAKE_DIRS);
     let lake = root(&lake);
     // The ledger and the run history (the runner's cache of partition
     // hashes, `_backcourt/hashes.json`, may learn the copied files' tags).

@@ -287,3 +287,62 @@ pub fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// The raw inputs of a lake: what the generator writes.
+pub const RAW_DIRS: [&str; 4] = ["nba_raw", "nba_reference", "nba_static", "nba_synthetic"];
+
+/// Everything in a lake that has been run: the raw inputs, every derived
+/// dataset, the model artefacts and the runner's own files.
+pub const RUN_LAKE_DIRS: [&str; 10] = [
+    "nba_raw",
+    "nba_reference",
+    "nba_static",
+    "nba_synthetic",
+    "nba_analytics",
+    "nba_precompute",
+    "nba_predictions",
+    "nba_processing",
+    "models",
+    "_backcourt",
+];
+
+/// A `YYYY-MM-DD` date.
+pub fn date(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a date")
+}
+
+/// The local directory of `lake`.
+pub fn root(lake: &Lake) -> &Path {
+    lake.local_root().expect("a local lake")
+}
+
+/// A finished command's exit code, stdout and stderr, for failure messages.
+pub fn show(out: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// The 2023-24 season's raw tables, generated once per test run by the
+/// binary: the league the runner's tests run (through the binary, as a user
+/// would) over a few weeks.
+pub fn season_league() -> &'static Lake {
+    static LAKE: OnceLock<(tempfile::TempDir, Lake)> = OnceLock::new();
+    &LAKE
+        .get_or_init(|| {
+            let dir = tempdir();
+            let out = bin()
+                .arg("--lake")
+                .arg(dir.path())
+                .args(["fixtures", "generate", "--seasons", "2023-24"])
+                .output()
+                .expect("run backcourt");
+            assert!(out.status.success(), "generate: {}", show(&out));
+            let lake = Lake::open(dir.path().to_str().expect("utf-8 path")).expect("open lake");
+            (dir, lake)
+        })
+        .1
+}
