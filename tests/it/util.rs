@@ -120,19 +120,7 @@ pub fn predictions_league() -> &'static Lake {
     static LAKE: OnceLock<(tempfile::TempDir, Lake)> = OnceLock::new();
     &LAKE
         .get_or_init(|| {
-            let (dir, lake) = copy_lake(
-                precompute_league(),
-                &[
-                    "nba_raw",
-                    "nba_reference",
-                    "nba_static",
-                    "nba_synthetic",
-                    "nba_analytics",
-                    "nba_precompute",
-                    "nba_predictions",
-                    "nba_processing",
-                ],
-            );
+            let (dir, lake) = copy_lake(precompute_league(), &RUN_LAKE_DIRS);
             let engine = Engine::open(&lake).expect("engine");
             let calendar = Calendar::load(&engine).expect("calendar");
             let span = calendar.span().expect("games");
