@@ -561,11 +561,14 @@ impl Blockers {
             .filter_map(|&u| {
                 let ledger = ctx.ledgers.get(&u)?;
                 let present = &ctx.state.table(u).dated;
-                // Done means done in the ledger and still in the lake: a
-                // partition deleted since is as missing as one never written.
+                // Done means computed (current or stale: a stale date did
+                // succeed, and what reads it turns stale in turn when it is
+                // recomputed) and still in the lake: a partition deleted
+                // since is as missing as one never written.
                 let done = |d: NaiveDate| {
                     ledger.get(d).is_some_and(|e| {
-                        e.status == Status::Done && (e.output.is_none() || present.contains_key(&d))
+                        matches!(e.status, Status::Done | Status::Stale)
+                            && (e.output.is_none() || present.contains_key(&d))
                     })
                 };
                 let dates = ctx

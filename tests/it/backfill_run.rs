@@ -775,3 +775,49 @@ fn usage_errors_exit_2_and_write_nothing() {
         .collect();
     assert!(entries.is_empty(), "a usage error wrote ledger entries");
 }
+
+/// A run of one table marks the done dates of its readers outside the run
+/// stale, and a stale date still counts as computed: a later run of a table
+/// reading it is not blocked by it (it is blocked only by dates that never
+/// succeeded or whose partition is gone).
+#[test]
+fn rewriting_an_upstream_marks_its_readers_stale_without_blocking_them() {
+    let (_dir, lake) = copy_lake(reference(), &RUN_LAKE_DIRS);
+    let dir = root(&lake);
+    let day = date("2023-12-05");
+    add_points(&lake, day);
+    let out = backcourt(dir)
+        .args(["run", "player_game_summary", "--dates", "2023-12-05"])
+        .output()
+        .expect("run backcourt");
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+
+    let upgc = ledger(dir, TableId::UpcomingPlayerGameContext).expect("a ledger");
+    let stale: Vec<NaiveDate> = upgc
+        .dates
+        .iter()
+        .filter(|(_, e)| e.status == Status::Stale)
+        .map(|(d, _)| *d)
+        .collect();
+    assert!(
+        stale.contains(&day) && stale.iter().all(|d| *d >= day),
+        "the readers of {day} were not marked stale (or earlier dates were): {stale:?}"
+    );
+    let pdc = ledger(dir, TableId::PlayerDailyCache).expect("a ledger");
+    let later = *pdc
+        .dates
+        .iter()
+        .find(|(d, e)| **d > day && e.status == Status::Stale)
+        .expect("a stale daily-cache date after the rewritten one")
+        .0;
+
+    let out = backcourt(dir)
+        .args(["run", "player_daily_cache", "--dates", &later.to_string()])
+        .output()
+        .expect("run backcourt");
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    let entry = &ledger(dir, TableId::PlayerDailyCache)
+        .expect("a ledger")
+        .dates[&later];
+    assert_eq!(entry.status, Status::Done, "{entry:?}");
+}
