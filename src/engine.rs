@@ -153,14 +153,20 @@ fn string_literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
-/// Macros and views that several models share, in schema `backcourt` (not
-/// lake tables: they are recomputed from their inputs).
-const SESSION_VIEWS: &str = concat!(
+/// The calendar's games (`backcourt.games`): a view over the schedule until
+/// the first model runs, a session table from then on.
+const GAMES: &str = include_str!("../sql/backcourt/games.sql");
+
+/// What the session views need first: their schema and the game-id macro.
+const SESSION_PRELUDE: &str = concat!(
     "CREATE SCHEMA IF NOT EXISTS backcourt;\n",
     include_str!("../sql/backcourt/game_id.sql"),
-    "\n",
-    include_str!("../sql/backcourt/games.sql"),
-    "\n",
+);
+
+/// Macros and views that several models share, in schema `backcourt` (not
+/// lake tables: they are recomputed from their inputs), created after
+/// `backcourt.games`.
+const SESSION_VIEWS: &str = concat!(
     include_str!("../sql/backcourt/player_spellings.sql"),
     "\n",
     include_str!("../sql/backcourt/injury_reports.sql"),
@@ -180,6 +186,9 @@ const SESSION_VIEWS: &str = concat!(
 pub struct Engine<'l> {
     conn: Connection,
     lake: &'l Lake,
+    /// Whether `backcourt.games` is a table (see [`Engine::materialize_games`]);
+    /// shared by forks, which see the same catalog.
+    games_table: std::sync::Arc<std::sync::Mutex<bool>>,
 }
 
 impl<'l> Engine<'l> {
@@ -193,7 +202,11 @@ impl<'l> Engine<'l> {
             context: "registering the Rust SQL functions".into(),
             source,
         })?;
-        let engine = Engine { conn, lake };
+        let engine = Engine {
+            conn,
+            lake,
+            games_table: Default::default(),
+        };
         engine.apply_settings()?;
         for ds in Dataset::ALL {
             engine.execute_batch(&format!("CREATE SCHEMA IF NOT EXISTS {}", ident(ds.name())))?;
@@ -201,6 +214,10 @@ impl<'l> Engine<'l> {
         for &table in TableId::ALL {
             engine.refresh(table)?;
         }
+        engine.execute_batch(SESSION_PRELUDE)?;
+        engine.execute_batch(&format!(
+            "CREATE OR REPLACE VIEW backcourt.games AS {GAMES}"
+        ))?;
         engine.execute_batch(SESSION_VIEWS)?;
         Ok(engine)
     }
@@ -230,6 +247,7 @@ impl<'l> Engine<'l> {
         let engine = Engine {
             conn,
             lake: self.lake,
+            games_table: self.games_table.clone(),
         };
         engine.apply_settings()?;
         Ok(engine)
@@ -297,7 +315,35 @@ impl<'l> Engine<'l> {
             "CREATE OR REPLACE VIEW {}.{} AS {body}",
             ident(table.dataset().name()),
             ident(table.name())
-        ))
+        ))?;
+        if table == TableId::NbacSchedule && *self.games_lock() {
+            self.execute_batch(&format!(
+                "CREATE OR REPLACE TABLE backcourt.games AS {GAMES}"
+            ))?;
+        }
+        Ok(())
+    }
+
+    /// Makes `backcourt.games` a session table: read from the schedule's
+    /// files once, instead of at every reference (a model makes several).
+    /// [`Engine::refresh`] of the schedule rebuilds it. Done before the first
+    /// model runs; the runner does it before it forks connections, so the
+    /// forks find it done.
+    pub fn materialize_games(&self) -> Result<()> {
+        let mut done = self.games_lock();
+        if !*done {
+            self.execute_batch(&format!(
+                "DROP VIEW IF EXISTS backcourt.games; CREATE OR REPLACE TABLE backcourt.games AS {GAMES}"
+            ))?;
+            *done = true;
+        }
+        Ok(())
+    }
+
+    fn games_lock(&self) -> std::sync::MutexGuard<'_, bool> {
+        self.games_table
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Makes `batch` readable from SQL as table `name` in the session's
@@ -365,6 +411,7 @@ impl<'l> Engine<'l> {
         sql: &str,
         params: &ModelParams,
     ) -> Result<ModelOutput> {
+        self.materialize_games()?;
         let def = table.def();
         let range = params.range;
         let date_col = def.date_column.ok_or(Error::Unpartitioned { table })?;

@@ -3,7 +3,11 @@
 -- game: the rule of src/calendar.rs). Tricodes are normalised, the season is the schedule's or the
 -- calendar's (seasons start in October), and `game_id` is the one id of every derived table.
 -- Every status is kept: the reference's `game_status IN (1, 3)` dropped in-progress games (§10.6).
-CREATE OR REPLACE VIEW backcourt.games AS
+--
+-- The query only: the engine makes it a view when a session opens (ad hoc queries read the files),
+-- and a table before the first model runs (Engine::materialize_games). Every model reads the games
+-- several times, through game_dates, team_games and the calendar joins, and the schedule is one
+-- small file per date: as a view it dominated short runs (README, Benchmarks).
 SELECT
     *,
     backcourt.game_id(game_date, away, home) AS game_id,
@@ -36,4 +40,4 @@ FROM (
         processed_at
     FROM nba_raw.nbac_schedule
     WHERE NOT coalesce(upper(trim(game_status_text)) IN ('PPD', 'POSTPONED'), false)
-);
+)

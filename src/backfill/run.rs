@@ -147,6 +147,8 @@ pub fn run(lake: &Lake, options: &RunOptions) -> Result<RunReport, Error> {
         report.seconds = started.elapsed().as_secs_f64();
         return Ok(report);
     }
+    // Once here, not in each fork: the forks share the catalog.
+    engine.materialize_games()?;
     let progress = Progress::new();
     let last_stage = plan.tables.iter().map(|t| t.stage).max().unwrap_or(0);
     for stage in 0..=last_stage {
