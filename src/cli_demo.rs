@@ -120,7 +120,7 @@ pub fn cmd_demo(root: &str, args: &DemoCommand, json: bool) -> Result<()> {
             .map(|(_, o)| o.plan_seconds + o.compute_seconds + o.write_seconds)
             .sum()
     };
-    let phase3 = phase3_summary(&lake, &calendar, &report)?;
+    let phase3 = phase3_summary(&engine, &calendar, &report)?;
     let phase4 = phase4_summary(&engine, &calendar, &report)?;
     let phase5 = crate::cli_predict::systems_table(&engine, span)?;
     let models = crate::cli_predict::models_table(
@@ -272,8 +272,8 @@ fn row_count(engine: &Engine, table: TableId) -> Result<u64> {
 /// Per Phase 3 table: rows, dates with rows, and how they cover the
 /// calendar's game dates (the expectation comes from the schedule, not the
 /// table).
-fn phase3_summary(lake: &Lake, calendar: &Calendar, report: &RunReport) -> Result<RecordBatch> {
-    let engine = Engine::open(lake)?;
+fn phase3_summary(engine: &Engine, calendar: &Calendar, report: &RunReport) -> Result<RecordBatch> {
+    let lake = engine.lake();
     let game_dates: BTreeSet<_> = calendar.game_dates().collect();
     let rows = TableId::in_phase_order(Phase::Analytics)
         .into_iter()
@@ -282,7 +282,7 @@ fn phase3_summary(lake: &Lake, calendar: &Calendar, report: &RunReport) -> Resul
             let dates = partition_dates(lake, table)?;
             Ok(vec![
                 table.to_string().into(),
-                row_count(&engine, table)?.into(),
+                row_count(engine, table)?.into(),
                 (dates.len() as u64).into(),
                 (game_dates.len() as u64).into(),
                 (game_dates.difference(&dates).count() as u64).into(),

@@ -117,18 +117,29 @@ pub fn expected_rows(table: TableId, day: &Day) -> Option<u64> {
 pub fn coverage(lake: &Lake, tables: &[TableId], range: DateRange) -> Result<Coverage, run::Error> {
     let engine = Engine::open(lake)?;
     let calendar = Calendar::load(&engine)?;
-    let selection = select(&calendar, tables, &DateSpec::Ranges(vec![range]), false)?;
+    coverage_in(&engine, &calendar, tables, range)
+}
+
+/// [`coverage`] in an open session.
+fn coverage_in(
+    engine: &Engine,
+    calendar: &Calendar,
+    tables: &[TableId],
+    range: DateRange,
+) -> Result<Coverage, run::Error> {
+    let lake = engine.lake();
+    let selection = select(calendar, tables, &DateSpec::Ranges(vec![range]), false)?;
     let ledgers = load_ledgers(lake, &selection.tables)?;
     let state = LakeState::scan(lake, &selection.tables)?;
-    let plan = plan::plan(&selection, &calendar, &ledgers, &state);
-    let days = days(&engine, &calendar, range)?;
+    let plan = plan::plan(&selection, calendar, &ledgers, &state);
+    let days = days(engine, calendar, range)?;
     let mut cells = HashMap::new();
     for tp in &plan.tables {
         let table = tp.table;
         let rows = |d: NaiveDate| state.table(table).dated.get(&d).and_then(|p| p.rows);
         let why: HashMap<NaiveDate, Why> = tp.run.iter().copied().collect();
         for (date, day) in &days {
-            let cell_state = match owes(&calendar, table, *date) {
+            let cell_state = match owes(calendar, table, *date) {
                 None => CellState::NoGames,
                 Some(Owes::Bootstrap) => CellState::Bootstrap,
                 Some(Owes::Rows) => match why.get(date) {
@@ -269,7 +280,7 @@ pub fn preflight(
                 *needed.last().unwrap_or(&range.start),
             )
             .expect("ordered");
-            let cov = coverage(lake, &[up], span)?;
+            let cov = coverage_in(&engine, &calendar, &[up], span)?;
             for d in &needed {
                 if let Some(c) = cov.cells.get(&(up, *d)) {
                     if !c.state.ready() {

@@ -169,7 +169,6 @@ pub fn run(lake: &Lake, options: &RunOptions) -> Result<RunReport, Error> {
             ledgers: &ledgers,
             state: &state,
             run_id: &run_id,
-            force: selection.force,
             selection,
             faults: &faults,
         };
@@ -297,10 +296,11 @@ pub fn load_ledgers(
     lake: &Lake,
     tables: &[TableId],
 ) -> Result<HashMap<TableId, Ledger>, ledger::Error> {
+    let runnable = Selection::runnable();
     let mut ledgers = HashMap::new();
     for &t in tables {
         for &u in t.def().upstream.iter().chain([&t]) {
-            if !ledgers.contains_key(&u) && Selection::runnable().contains(&u) {
+            if !ledgers.contains_key(&u) && runnable.contains(&u) {
                 ledgers.insert(u, Ledger::load(lake, u)?);
             }
         }
@@ -314,7 +314,6 @@ struct TableContext<'a> {
     ledgers: &'a HashMap<TableId, Ledger>,
     state: &'a LakeState,
     run_id: &'a str,
-    force: bool,
     selection: &'a Selection,
     faults: &'a [(TableId, NaiveDate)],
 }
@@ -344,7 +343,7 @@ fn run_table(engine: &Engine, ctx: &TableContext, tp: &TablePlan) -> Result<Fini
         let fp = ctx.state.fingerprint(table, date);
         // Planned because an upstream date was to run; that upstream wrote
         // the same bytes again, so this date is still current.
-        if !ctx.force && plan::staleness(&ledger, ctx.state, table, date, &fp).is_none() {
+        if !ctx.selection.force && plan::staleness(&ledger, ctx.state, table, date, &fp).is_none() {
             outcome.unchanged += 1;
             continue;
         }
