@@ -51,8 +51,6 @@ pub enum Error {
         "model parameter `${0}` is not defined (known: $start_date, $end_date, $mode, $as_of)"
     )]
     UnknownParam(String),
-    #[error("lake `{0}` is not local: the engine reads a bucket lake through a local cache, which this build does not have yet")]
-    RemoteLake(String),
     #[error("{table}: {source}")]
     Category {
         table: TableId,
@@ -271,11 +269,8 @@ impl<'l> Engine<'l> {
     /// writing the table.
     pub fn refresh(&self, table: TableId) -> Result<()> {
         let def = table.def();
-        let root = self
-            .lake
-            .local_root()
-            .ok_or_else(|| Error::RemoteLake(self.lake.root().into()))?;
-        let has_files = !self.lake.partitions(table)?.is_empty();
+        let root = self.lake.local_root();
+        let has_files = !self.lake.sync(table)?.is_empty();
         let select_list = def
             .columns
             .iter()
@@ -378,6 +373,23 @@ impl<'l> Engine<'l> {
     /// Drops a table made by [`Engine::load_batch`].
     pub fn unload_batch(&self, name: &str) -> Result<()> {
         self.execute_batch(&format!("DROP TABLE IF EXISTS main.{}", ident(name)))
+    }
+
+    /// Writes the rows of `sql` to one Parquet file at `path` (DuckDB's own
+    /// parallel writer, zstd) and returns how many rows it wrote. `export`
+    /// uses it to hand a whole table range to BigQuery as one file.
+    pub fn copy_to_parquet(&self, sql: &str, path: &std::path::Path) -> Result<u64> {
+        let copy = format!(
+            "COPY ({sql}) TO {} (FORMAT parquet, COMPRESSION zstd)",
+            string_literal(&path.to_string_lossy())
+        );
+        self.conn
+            .execute(&copy, [])
+            .map(|n| n as u64)
+            .map_err(|source| Error::DuckDb {
+                context: first_line(&copy),
+                source,
+            })
     }
 
     /// Runs one SQL statement and returns its rows as Arrow batches.

@@ -894,7 +894,7 @@ fn live_rows_read_nothing_published_after_as_of() {
         )
     };
     let dir = tempdir();
-    copy_dir(lake.local_root().expect("local lake"), dir.path());
+    copy_dir(lake.local_root(), dir.path());
     let trimmed = Lake::open(dir.path().to_str().expect("utf-8")).expect("lake");
     {
         let engine = Engine::open(&trimmed).expect("engine");

@@ -153,7 +153,7 @@ fn the_trained_model_beats_the_moving_average_and_the_ensemble_tracks_the_oracle
 
 /// Every partition file and model artefact of the Phase 5 tables.
 fn phase5_files(lake: &Lake) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    let root = lake.local_root().expect("local");
+    let root = lake.local_root();
     let mut out = files(&root.join("nba_predictions"));
     out.retain(|(p, _)| !p.starts_with("ml_feature_store_v2"));
     out.extend(files(&root.join("models")));
@@ -191,7 +191,7 @@ fn a_rerun_reuses_every_model_and_writes_the_same_bytes() {
     // A model trained afresh from the same rows is the same model.
     let artefact = model::artefact_path(&build.models.last().expect("models").card.model_id);
     let stored = lake.get(&artefact).expect("artefact");
-    std::fs::remove_file(lake.local_root().expect("local").join(&artefact)).expect("rm");
+    std::fs::remove_file(lake.local_root().join(&artefact)).expect("rm");
     let again =
         predictions::build(&engine, &calendar, &ModelParams::historical(span)).expect("retrain");
     assert_eq!(again.models.iter().filter(|m| !m.reused).count(), 1);

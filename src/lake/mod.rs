@@ -8,16 +8,17 @@
 //! <root>/<dataset>/<table>/part-0.parquet                           small reference tables
 //! ```
 //!
-//! The root is a local directory or `gs://bucket/prefix`; it is resolved once
-//! into an [`ObjectStore`] here, and nothing else in the crate branches on
-//! local versus cloud. Following the Hive convention, the date column lives in
+//! The root is a local directory, `gs://bucket/prefix` or `s3://bucket/prefix`;
+//! it is resolved once into an [`ObjectStore`] here, and nothing else in the
+//! crate branches on local versus cloud: a bucket lake is read by the engine
+//! through a local cache kept in sync by object_store ([`cache`]). Following the Hive convention, the date column lives in
 //! the path, not in the file.
 //!
 //! Guarantees:
 //! - **Atomic partitions.** A partition is one object, and publishing it is
 //!   one `put`: object_store's local backend writes a staging file beside the
-//!   target and renames it into place (POSIX rename is atomic), and a GCS
-//!   object is replaced whole. Readers therefore see the old file or the new
+//!   target and renames it into place (POSIX rename is atomic), and a GCS or
+//!   S3 object is replaced whole. Readers therefore see the old file or the new
 //!   one, never a mix, even if the writer dies mid-write; a staging file left
 //!   by a killed writer never ends in `.parquet`, so no reader picks it up.
 //! - **Byte-identical rewrites.** Rows are conformed to the registry schema
@@ -25,6 +26,8 @@
 //!   so the same rows give the same bytes, whatever order they arrived in.
 //! - **Range replacement.** [`WriteScope::Range`] replaces every partition of
 //!   a date range: dates without rows lose their old partition.
+
+mod cache;
 
 use std::collections::BTreeMap;
 use std::path::{Path as FsPath, PathBuf};
@@ -46,6 +49,8 @@ use rayon::prelude::*;
 use crate::conform::{self, conform_batch};
 use crate::dates::{date32_to_date, DateRange};
 use crate::registry::{TableDef, TableId};
+pub use cache::SyncStats;
+use cache::{Cache, Change};
 
 /// The one file name of a partition.
 pub const PART_FILE: &str = "part-0.parquet";
@@ -93,6 +98,12 @@ pub enum Error {
         #[source]
         source: object_store::Error,
     },
+    #[error("lake cache `{path}`: {source}")]
+    Cache {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("lake: {0}")]
     Runtime(#[from] std::io::Error),
 }
@@ -134,8 +145,11 @@ pub struct Partition {
 pub struct Lake {
     root: String,
     store: Arc<dyn ObjectStore>,
-    /// Where the engine reads the files from (the root itself when local).
-    local_root: Option<PathBuf>,
+    /// Where the engine reads the files from: the root itself when local,
+    /// the cache's directory for a bucket.
+    local_root: PathBuf,
+    /// A bucket lake's local copy of its partitions.
+    cache: Option<Cache>,
     runtime: tokio::runtime::Runtime,
 }
 
@@ -146,13 +160,31 @@ impl std::fmt::Debug for Lake {
 }
 
 impl Lake {
-    /// Opens (creating, when local) the lake at `root`: a directory path or
-    /// `gs://bucket/prefix`.
+    /// Opens (creating, when local) the lake at `root`: a directory path,
+    /// `gs://bucket/prefix` or `s3://bucket/prefix`.
+    ///
+    /// Buckets are reached with the providers' usual settings from the
+    /// environment: `GOOGLE_APPLICATION_CREDENTIALS` or
+    /// `GOOGLE_SERVICE_ACCOUNT` for GCS; `AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`, `AWS_ENDPOINT_URL` (any
+    /// S3-compatible store) and `AWS_ALLOW_HTTP` for S3. The engine reads a
+    /// bucket lake through a local cache ([`cache`]).
     pub fn open(root: &str) -> Result<Lake> {
+        Self::open_with_cache(root, None)
+    }
+
+    /// [`Lake::open`], with a bucket lake's cache under `cache_base` instead
+    /// of the default (`BACKCOURT_CACHE_DIR`, else the user's cache
+    /// directory). A local lake has no cache and ignores it.
+    pub fn open_with_cache(root: &str, cache_base: Option<&FsPath>) -> Result<Lake> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
-        if let Some(rest) = root.strip_prefix("gs://") {
+        let store_error = |source| Error::Store {
+            path: root.into(),
+            source,
+        };
+        if let Some((scheme, rest)) = root.split_once("://") {
             let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
             if bucket.is_empty() {
                 return Err(Error::Root {
@@ -160,32 +192,45 @@ impl Lake {
                     reason: "no bucket name".into(),
                 });
             }
-            let gcs = object_store::gcp::GoogleCloudStorageBuilder::from_env()
-                .with_bucket_name(bucket)
-                .build()
-                .map_err(|source| Error::Store {
-                    path: root.into(),
-                    source,
-                })?;
-            let store: Arc<dyn ObjectStore> = if prefix.trim_matches('/').is_empty() {
-                Arc::new(gcs)
+            let (store, endpoint): (Arc<dyn ObjectStore>, String) =
+                match scheme {
+                    "gs" => (
+                        Arc::new(
+                            object_store::gcp::GoogleCloudStorageBuilder::from_env()
+                                .with_bucket_name(bucket)
+                                .build()
+                                .map_err(store_error)?,
+                        ),
+                        String::new(),
+                    ),
+                    "s3" => {
+                        let builder =
+                            object_store::aws::AmazonS3Builder::from_env().with_bucket_name(bucket);
+                        let endpoint = builder
+                            .get_config_value(&object_store::aws::AmazonS3ConfigKey::Endpoint)
+                            .unwrap_or_default();
+                        (Arc::new(builder.build().map_err(store_error)?), endpoint)
+                    }
+                    _ => return Err(Error::Root {
+                        root: root.into(),
+                        reason:
+                            "a lake is a local directory, gs://bucket/prefix or s3://bucket/prefix"
+                                .into(),
+                    }),
+                };
+            let prefix = prefix.trim_matches('/');
+            let store: Arc<dyn ObjectStore> = if prefix.is_empty() {
+                store
             } else {
-                Arc::new(object_store::prefix::PrefixStore::new(
-                    gcs,
-                    prefix.trim_matches('/'),
-                ))
+                Arc::new(object_store::prefix::PrefixStore::new(store, prefix))
             };
+            let cache = Cache::for_root(root, &endpoint, cache_base)?;
             return Ok(Lake {
                 root: root.into(),
                 store,
-                local_root: None,
+                local_root: cache.dir().to_path_buf(),
+                cache: Some(cache),
                 runtime,
-            });
-        }
-        if root.contains("://") {
-            return Err(Error::Root {
-                root: root.into(),
-                reason: "only local directories and gs://bucket/prefix are supported".into(),
             });
         }
         std::fs::create_dir_all(root).map_err(|e| Error::Root {
@@ -197,15 +242,13 @@ impl Lake {
             reason: e.to_string(),
         })?;
         let store = LocalFileSystem::new_with_prefix(&abs)
-            .map_err(|source| Error::Store {
-                path: root.into(),
-                source,
-            })?
+            .map_err(store_error)?
             .with_automatic_cleanup(true);
         Ok(Lake {
             root: root.into(),
             store: Arc::new(store),
-            local_root: Some(abs),
+            local_root: abs,
+            cache: None,
             runtime,
         })
     }
@@ -215,9 +258,37 @@ impl Lake {
         &self.root
     }
 
-    /// The local directory the engine reads, when the lake is local.
-    pub fn local_root(&self) -> Option<&FsPath> {
-        self.local_root.as_deref()
+    /// Whether the lake lives in a bucket (read through a local cache).
+    pub fn is_remote(&self) -> bool {
+        self.cache.is_some()
+    }
+
+    /// The local directory the engine reads: the root itself, or a bucket
+    /// lake's cache (current for a table after [`Lake::sync`]).
+    pub fn local_root(&self) -> &FsPath {
+        &self.local_root
+    }
+
+    /// What this handle's cache syncs have done so far (`None` for a local
+    /// lake): how much a bucket lake had to fetch.
+    pub fn cache_totals(&self) -> Option<SyncStats> {
+        self.cache.as_ref().map(Cache::totals)
+    }
+
+    /// The partitions of `table`, after bringing a bucket lake's cached copy
+    /// of it up to date (the engine calls it before it reads the table).
+    pub fn sync(&self, table: TableId) -> Result<Vec<Partition>> {
+        let metas = self.list_table(table)?;
+        if let Some(cache) = &self.cache {
+            let prefix = Self::table_prefix(table);
+            let stats = self
+                .runtime
+                .block_on(cache.sync(self.store.as_ref(), &prefix, &metas))?;
+            if stats.fetched + stats.deleted > 0 {
+                tracing::debug!(%table, ?stats, "cache synced");
+            }
+        }
+        Ok(self.partitions_of(table, &metas))
     }
 
     /// `<dataset>/<table>`, relative to the root.
@@ -236,14 +307,23 @@ impl Lake {
 
     /// The partitions a table has, in date order.
     pub fn partitions(&self, table: TableId) -> Result<Vec<Partition>> {
+        let metas = self.list_table(table)?;
+        Ok(self.partitions_of(table, &metas))
+    }
+
+    /// Every object below a table's prefix.
+    fn list_table(&self, table: TableId) -> Result<Vec<object_store::ObjectMeta>> {
         let prefix = StorePath::from(Self::table_prefix(table));
-        let metas: Vec<object_store::ObjectMeta> = self
-            .runtime
+        self.runtime
             .block_on(self.store.list(Some(&prefix)).try_collect())
             .map_err(|source| Error::Store {
                 path: prefix.to_string(),
                 source,
-            })?;
+            })
+    }
+
+    fn partitions_of(&self, table: TableId, metas: &[object_store::ObjectMeta]) -> Vec<Partition> {
+        let prefix = StorePath::from(Self::table_prefix(table));
         let date_col = table.def().date_column;
         let mut parts: Vec<Partition> = metas
             .iter()
@@ -263,7 +343,7 @@ impl Lake {
             })
             .collect();
         parts.sort_by_key(|p| p.date);
-        Ok(parts)
+        parts
     }
 
     /// Writes `batches` of `table`, replacing the partitions `scope` names.
@@ -327,32 +407,49 @@ impl Lake {
     }
 
     /// The publish step: each partition object is replaced by one atomic put
-    /// (see the module docs); emptied partitions are deleted.
+    /// (see the module docs); emptied partitions are deleted. A bucket lake's
+    /// cache is written through.
     fn publish(&self, puts: Vec<(String, Vec<u8>)>, deletes: Vec<String>) -> Result<()> {
         let store = &self.store;
-        self.runtime.block_on(async {
-            futures::stream::iter(puts.into_iter().map(|(path, bytes)| async move {
+        let put_tags: Vec<Option<String>> = self.runtime.block_on(async {
+            let tags = futures::stream::iter(puts.iter().map(|(path, bytes)| async move {
                 let location = StorePath::from(path.as_str());
                 store
-                    .put(&location, PutPayload::from(bytes))
+                    .put(&location, PutPayload::from(bytes.clone()))
                     .await
-                    .map(|_| ())
-                    .map_err(|source| Error::Store { path, source })
+                    .map(|r| r.e_tag)
+                    .map_err(|source| Error::Store {
+                        path: path.clone(),
+                        source,
+                    })
             }))
-            .buffer_unordered(IO_CONCURRENCY)
-            .try_collect::<Vec<()>>()
+            .buffered(IO_CONCURRENCY)
+            .try_collect::<Vec<_>>()
             .await?;
-            futures::stream::iter(deletes.into_iter().map(|path| async move {
+            futures::stream::iter(deletes.iter().map(|path| async move {
                 match store.delete(&StorePath::from(path.as_str())).await {
                     Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-                    Err(source) => Err(Error::Store { path, source }),
+                    Err(source) => Err(Error::Store {
+                        path: path.clone(),
+                        source,
+                    }),
                 }
             }))
             .buffer_unordered(IO_CONCURRENCY)
             .try_collect::<Vec<()>>()
             .await?;
-            Ok(())
-        })
+            Ok::<_, Error>(tags)
+        })?;
+        if let Some(cache) = &self.cache {
+            let changes: Vec<Change> = puts
+                .iter()
+                .zip(put_tags)
+                .map(|((path, bytes), e_tag)| Change::Put { path, bytes, e_tag })
+                .chain(deletes.iter().map(|path| Change::Delete { path }))
+                .collect();
+            cache.write_through(&changes)?;
+        }
+        Ok(())
     }
 
     /// Deletes every partition of `table`.
