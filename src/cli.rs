@@ -40,13 +40,17 @@ Start here:
   backcourt coverage --start D --end D   the date x table matrix against the calendar
   backcourt predict            Phase 5 over the lake: every system, then grading
   backcourt bench              time the whole pipeline on a generated league
+  backcourt export --project P tables to BigQuery: one load + one swap per table
+  backcourt mirror --project P --tables T --start D --end D --staging gs://B/P
+                               raw tables from BigQuery into the lake
 
 Exit codes: 0 ok, 1 failed work, 2 usage or configuration error. A run
 refused because another run holds the lake is failed work (1).";
 
 #[derive(Debug, ClapArgs)]
 struct Global {
-    /// Lake root: a directory, or gs://bucket/prefix [default: data/lake; demo: data/demo-lake]
+    /// Lake root: a directory, gs://bucket/prefix or s3://bucket/prefix
+    /// (read through a local cache) [default: data/lake; demo: data/demo-lake]
     #[arg(long, global = true, env = "BACKCOURT_LAKE", value_name = "DIR|URL")]
     lake: Option<String>,
     /// Print tabular results as JSON (an array of objects) on stdout.
@@ -144,6 +148,14 @@ enum Command {
     /// a time (the reference's access pattern) and as one range. Prints the
     /// stages, each table, and which goals are met (`--json` for all of it).
     Bench(crate::cli_bench::BenchArgs),
+    /// Ship tables to BigQuery in bulk: per table one load job into a
+    /// staging table and one transaction that swaps the date range into the
+    /// target.
+    Export(crate::cli_cloud::ExportArgs),
+    /// Pull raw tables for a date range from BigQuery into the lake (one
+    /// EXPORT DATA job per table through a staging bucket), checked against
+    /// the raw contract like `import`.
+    Mirror(crate::cli_cloud::MirrorArgs),
 }
 
 #[derive(Debug, ClapArgs)]
@@ -299,6 +311,12 @@ pub fn run(args: Args) -> Result<()> {
             crate::cli_predict::cmd_model(&lake_root("data/lake"), &model, json)
         }
         Command::Bench(bench) => crate::cli_bench::cmd_bench(&bench, json),
+        Command::Export(export) => {
+            crate::cli_cloud::cmd_export(&lake_root("data/lake"), &export, json)
+        }
+        Command::Mirror(mirror) => {
+            crate::cli_cloud::cmd_mirror(&lake_root("data/lake"), &mirror, json)
+        }
         Command::Run(run) => crate::cli_run::cmd_run(&lake_root("data/lake"), &run, json),
         Command::Status(status) => {
             crate::cli_run::cmd_status(&lake_root("data/lake"), &status, json)

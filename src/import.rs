@@ -167,16 +167,28 @@ fn entries(path: &Path) -> Result<Vec<(TableId, Vec<PathBuf>)>, Error> {
 
 /// Reads one file and checks it against the contract of `table`.
 fn read_checked(table: TableId, path: &Path) -> Result<Vec<RecordBatch>, Error> {
+    let file = File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    check_parquet(table, path, file)
+}
+
+/// Reads Parquet from `source` (named `path` in errors) and checks every
+/// batch against the contract of `table`: conformed to the registry schema,
+/// no row without its partition date. `mirror` checks what it pulls from
+/// BigQuery with this too.
+pub(crate) fn check_parquet<R: parquet::file::reader::ChunkReader + 'static>(
+    table: TableId,
+    path: &Path,
+    source: R,
+) -> Result<Vec<RecordBatch>, Error> {
     let parquet_err = |source| Error::Parquet {
         table,
         path: path.to_path_buf(),
         source,
     };
-    let file = File::open(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+    let reader = ParquetRecordBatchReaderBuilder::try_new(source)
         .map_err(parquet_err)?
         .build()
         .map_err(parquet_err)?;

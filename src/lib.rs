@@ -7,18 +7,23 @@
 //! A fresh clone has data through the synthetic league of [`fixtures`].
 //! Phase 3 ([`analytics`]) derives the analytics tables from the raw ones;
 //! Phase 4 ([`precompute`]) the precompute tables and the feature store from
-//! those, writing what it cannot compute as [`failures`].
+//! those, writing what it cannot compute as [`failures`]. [`export`] ships
+//! tables to BigQuery and [`mirror`] pulls raw tables from it, over the
+//! REST clients of [`cloud`].
 
 pub mod analytics;
 pub mod backfill;
 pub mod calendar;
+pub mod cloud;
 pub mod conform;
 pub mod dates;
 pub mod engine;
+pub mod export;
 pub mod failures;
 pub mod fixtures;
 pub mod import;
 pub mod lake;
+pub mod mirror;
 pub mod names;
 pub mod precompute;
 pub mod predictions;

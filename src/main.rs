@@ -4,6 +4,7 @@
 
 mod cli;
 mod cli_bench;
+mod cli_cloud;
 mod cli_demo;
 mod cli_predict;
 mod cli_run;
