@@ -334,3 +334,95 @@ pub fn season_league() -> &'static Lake {
         })
         .1
 }
+
+/// The cloud emulators `scripts/test` started (scripts/emulators).
+pub struct Emulators {
+    /// `host:port` of the BigQuery emulator.
+    pub bigquery: String,
+    /// `http://host:port` of the GCS emulator.
+    pub gcs: String,
+    /// `http://host:port` of the S3 server.
+    pub s3: String,
+    /// The directory the GCS emulator keeps objects in (`ROOT/bucket/name`).
+    pub gcs_root: PathBuf,
+}
+
+/// The emulators, or `None` (after saying so) when `scripts/test` skipped
+/// the cloud tests because python3 is missing. Any other absence is a
+/// failure: these tests are part of the test command.
+pub fn emulators(test: &str) -> Option<Emulators> {
+    if let Ok(reason) = std::env::var("BACKCOURT_CLOUD_TESTS") {
+        if let Some(reason) = reason.strip_prefix("skip") {
+            eprintln!("SKIPPED {test}: cloud emulators unavailable{reason}");
+            return None;
+        }
+    }
+    let var = |name: &str| {
+        std::env::var(name).unwrap_or_else(|_| {
+            panic!(
+                "{test}: {name} is not set. The cloud tests need the emulators that \
+                 scripts/test starts (run `scripts/test {test}`), or \
+                 BACKCOURT_CLOUD_TESTS=skip to skip them."
+            )
+        })
+    };
+    Some(Emulators {
+        bigquery: var("BIGQUERY_EMULATOR_HOST"),
+        gcs: var("STORAGE_EMULATOR_HOST"),
+        s3: var("AWS_ENDPOINT_URL"),
+        gcs_root: PathBuf::from(var("BQEMU_GCS_LOCAL_ROOT")),
+    })
+}
+
+/// A name no other test (or earlier run against the same servers) uses:
+/// lowercase letters, digits and hyphens, valid as a bucket, a BigQuery
+/// project id and a path segment.
+pub fn unique_name(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .subsec_nanos();
+    format!(
+        "{prefix}-{}-{}-{nanos:x}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Runs a future to completion on a fresh single-threaded runtime.
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+        .block_on(f)
+}
+
+/// Creates bucket `name` on the S3 server.
+pub fn create_s3_bucket(emulators: &Emulators, name: &str) {
+    let status = block_on(async {
+        reqwest::Client::new()
+            .put(format!("{}/{name}", emulators.s3))
+            .send()
+            .await
+            .expect("S3 server reachable")
+            .status()
+    });
+    assert!(status.is_success(), "creating S3 bucket {name}: {status}");
+}
+
+/// Creates bucket `name` on the GCS emulator.
+pub fn create_gcs_bucket(emulators: &Emulators, name: &str) {
+    let status = block_on(async {
+        reqwest::Client::new()
+            .post(format!("{}/storage/v1/b?project=backcourt-test", emulators.gcs))
+            .json(&serde_json::json!({ "name": name }))
+            .send()
+            .await
+            .expect("GCS emulator reachable")
+            .status()
+    });
+    assert!(status.is_success(), "creating GCS bucket {name}: {status}");
+}
