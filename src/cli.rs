@@ -220,8 +220,14 @@ pub fn init_logging(args: &Args) {
         (0, false) => ",backcourt::backfill=info",
         _ => "",
     };
+    // Export and mirror wait on remote jobs: one line per finished table is
+    // their progress, terminal or not.
+    let cloud = match args.global.verbose {
+        0 => ",backcourt::export=info,backcourt::mirror=info",
+        _ => "",
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        tracing_subscriber::EnvFilter::new(format!("backcourt={default}{runner},warn"))
+        tracing_subscriber::EnvFilter::new(format!("backcourt={default}{runner}{cloud},warn"))
     });
     tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -247,6 +253,18 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 )
             )
             || e.is::<backcourt::registry::UnknownTable>()
+            || matches!(
+                e.downcast_ref::<backcourt::export::Error>(),
+                Some(backcourt::export::Error::Setup(c)) if c.is_configuration()
+            )
+            || matches!(
+                e.downcast_ref::<backcourt::mirror::Error>(),
+                Some(backcourt::mirror::Error::Setup(c)) if c.is_configuration()
+            )
+            || matches!(
+                e.downcast_ref::<backcourt::mirror::Error>(),
+                Some(backcourt::mirror::Error::NotRaw(_))
+            )
             || matches!(
                 e.downcast_ref::<backcourt::backfill::run::Error>(),
                 Some(

@@ -123,6 +123,9 @@ pub fn cmd_export(root: &str, args: &ExportArgs, json: bool) -> Result<()> {
     };
     let lake = Lake::open(root)?;
     let reports = export::export(&lake, &options)?;
+    if reports.is_empty() {
+        eprintln!("Nothing to export: no table named has rows in the lake for the range.");
+    }
     if json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     } else {

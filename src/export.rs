@@ -114,14 +114,24 @@ pub fn export(lake: &Lake, options: &ExportOptions) -> Result<Vec<TableExport>> 
     let engine = Engine::open(lake)?;
     let scratch = tempdir_in_cache()?;
     let mut prepared = Vec::new();
+    tracing::info!("reading {} tables from the lake", tables.len());
+    let mut empty = Vec::new();
     for table in tables {
-        if let Some(p) = prepare(&engine, table, options.range, &scratch.0)? {
-            prepared.push(p);
-        } else {
-            tracing::info!(%table, "no rows in the lake for the range: not exported");
+        match prepare(&engine, table, options.range, &scratch.0)? {
+            Some(p) => prepared.push(p),
+            None => empty.push(table.to_string()),
         }
     }
     drop(engine);
+    if !empty.is_empty() {
+        tracing::info!(
+            "not exported, no rows in the lake for the range: {}",
+            empty.join(", ")
+        );
+    }
+    if prepared.is_empty() {
+        return Ok(Vec::new());
+    }
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -286,6 +296,15 @@ async fn export_one(
         tracing::warn!(%table, "exported, but cleaning up the staging failed: {e}");
     }
     report.seconds = started.elapsed().as_secs_f64();
+    match &report.error {
+        None => tracing::info!(
+            "{table}: {} rows exported in {:.1} s ({} jobs)",
+            report.rows,
+            report.seconds,
+            report.jobs
+        ),
+        Some(e) => tracing::error!("{table}: export failed, target unchanged: {e}"),
+    }
     report
 }
 

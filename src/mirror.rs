@@ -98,6 +98,10 @@ pub fn mirror(lake: &Lake, options: &MirrorOptions) -> Result<Vec<TableMirror>> 
         for &table in &options.tables {
             let started = Instant::now();
             let (batches, files) = pull(&bq, &gcs, options, table, &run).await?;
+            tracing::info!(
+                "{table}: {} rows in {files} files pulled and checked",
+                batches.iter().map(|b| b.num_rows()).sum::<usize>()
+            );
             pulled.push((table, batches, files, started.elapsed().as_secs_f64()));
         }
         Ok::<_, Error>(pulled)

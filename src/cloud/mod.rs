@@ -55,6 +55,14 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+impl Error {
+    /// Whether the error is in what the user configured (no credentials, a
+    /// malformed project or URL) rather than in the work itself.
+    pub fn is_configuration(&self) -> bool {
+        matches!(self, Error::Auth(_) | Error::Invalid(_))
+    }
+}
+
 /// The base URL of a service: its emulator when `env_var` is set, else
 /// `default`.
 fn base_url(env_var: &str, default: &str) -> (String, bool) {
