@@ -292,6 +292,16 @@ async fn export_one(
     }
     if let Err(e) = result {
         report.error = Some(e.to_string());
+        // "As it was" includes not existing: a target this run created is
+        // dropped again (it can only hold no rows, the swap having failed).
+        if report.created_target {
+            match bq.delete_table(&target).await {
+                Ok(()) => report.created_target = false,
+                Err(e) => {
+                    tracing::warn!(%table, "could not drop the target this failed export created: {e}")
+                }
+            }
+        }
     } else if let Some(e) = cleanup {
         tracing::warn!(%table, "exported, but cleaning up the staging failed: {e}");
     }
