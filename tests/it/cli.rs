@@ -10,7 +10,7 @@ use backcourt::registry::TableId;
 use crate::util::{bin, files, run, tempdir};
 
 /// Every subcommand `backcourt` has.
-const SUBCOMMANDS: [&str; 15] = [
+const SUBCOMMANDS: [&str; 17] = [
     "demo",
     "fixtures",
     "import",
@@ -26,6 +26,8 @@ const SUBCOMMANDS: [&str; 15] = [
     "preflight",
     "failures",
     "bench",
+    "export",
+    "mirror",
 ];
 
 fn stdout(out: &Output) -> String {
@@ -80,6 +82,32 @@ fn usage_errors_exit_2() {
         &["fixtures", "generate", "--seasons", "2024-27"],
         &["fixtures", "generate", "--seasons", "2024-25..2023-24"],
         &["demo", "--seed", "seven"],
+        &["export"],
+        &["export", "--project", "p", "--staging", "s3://b/p"],
+        &["export", "--project", "p", "--start", "2024-01-02"],
+        &[
+            "export",
+            "--project",
+            "p",
+            "--start",
+            "2024-01-02",
+            "--end",
+            "2024-01-01",
+        ],
+        &["export", "--project", "p", "--tables", "no_such_table"],
+        &[
+            "mirror",
+            "--project",
+            "p",
+            "--tables",
+            "player_game_summary",
+            "--start",
+            "2024-01-01",
+            "--end",
+            "2024-01-02",
+            "--staging",
+            "gs://b/p",
+        ],
     ] {
         let out = run(&lake, args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
@@ -91,12 +119,12 @@ fn usage_errors_exit_2() {
 
     // A lake root of an unsupported scheme is a configuration error.
     let out = bin()
-        .args(["--lake", "s3://bucket/lake", "tables"])
+        .args(["--lake", "ftp://bucket/lake", "tables"])
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("s3://bucket/lake"),
+        stderr(&out).contains("ftp://bucket/lake"),
         "{}",
         stderr(&out)
     );

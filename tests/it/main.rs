@@ -9,6 +9,8 @@ mod backfill_coverage;
 mod backfill_run;
 mod calendar;
 mod cli;
+mod cloud_bigquery;
+mod cloud_lake;
 mod import;
 mod lake;
 mod league;

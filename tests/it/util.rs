@@ -417,7 +417,10 @@ pub fn create_s3_bucket(emulators: &Emulators, name: &str) {
 pub fn create_gcs_bucket(emulators: &Emulators, name: &str) {
     let status = block_on(async {
         reqwest::Client::new()
-            .post(format!("{}/storage/v1/b?project=backcourt-test", emulators.gcs))
+            .post(format!(
+                "{}/storage/v1/b?project=backcourt-test",
+                emulators.gcs
+            ))
             .json(&serde_json::json!({ "name": name }))
             .send()
             .await
