@@ -11,8 +11,8 @@
 //! The root is a local directory, `gs://bucket/prefix` or `s3://bucket/prefix`;
 //! it is resolved once into an [`ObjectStore`] here, and nothing else in the
 //! crate branches on local versus cloud: a bucket lake is read by the engine
-//! through a local cache kept in sync by object_store ([`cache`]). Following the Hive convention, the date column lives in
-//! the path, not in the file.
+//! through a local cache kept in sync by object_store ([`cache`]). Following
+//! the Hive convention, the date column lives in the path, not in the file.
 //!
 //! Guarantees:
 //! - **Atomic partitions.** A partition is one object, and publishing it is
