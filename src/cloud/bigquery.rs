@@ -16,6 +16,17 @@ const DEFAULT_BASE: &str = "https://bigquery.googleapis.com";
 /// protocol requires.
 const CHUNK: usize = 32 * 1024 * 1024;
 
+/// The chunk size: [`CHUNK`], or `BACKCOURT_UPLOAD_CHUNK_BYTES` (the tests
+/// set a small one so that multi-chunk uploads run against the emulator;
+/// BigQuery itself accepts only multiples of 256 KiB).
+fn chunk_size() -> usize {
+    std::env::var("BACKCOURT_UPLOAD_CHUNK_BYTES")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(CHUNK)
+}
+
 /// A table's full name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableRef {
@@ -231,9 +242,10 @@ impl BigQuery {
             .to_string();
 
         let total = parquet.len();
+        let chunk = chunk_size();
         let mut offset = 0;
         let resource: Value = loop {
-            let end = (offset + CHUNK).min(total);
+            let end = (offset + chunk).min(total);
             let mut put = self
                 .http
                 .request(Method::PUT, &session)
@@ -252,7 +264,27 @@ impl BigQuery {
             })?;
             let status = response.status().as_u16();
             if status == 308 {
-                offset = end;
+                // "Resume incomplete": continue after the last byte the
+                // server says it has (it may have kept less than was sent;
+                // no Range header means nothing).
+                let kept = response
+                    .headers()
+                    .get(reqwest::header::RANGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|r| r.rsplit_once('-'))
+                    .and_then(|(_, last)| last.trim().parse::<usize>().ok())
+                    .map_or(0, |last| last + 1);
+                if kept <= offset || kept >= total {
+                    return Err(Error::Transport {
+                        service: "BigQuery",
+                        what: format!("uploading the {what}"),
+                        message: format!(
+                            "the upload stalled: the server holds {kept} of {total} bytes \
+                             after the chunk at {offset}, and did not finish"
+                        ),
+                    });
+                }
+                offset = kept;
                 continue;
             }
             if !(200..300).contains(&status) {

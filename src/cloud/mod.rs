@@ -93,6 +93,9 @@ impl Http {
     pub(crate) async fn new(service: &'static str, anonymous: bool) -> Result<Http> {
         let client = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(30))
+            // A resumable upload answers 308 "resume incomplete", which is
+            // not a redirect to follow.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("backcourt/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Transport {

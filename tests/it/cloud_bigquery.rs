@@ -21,7 +21,7 @@ use backcourt::registry::{ColumnType, Phase, TableDef, TableId};
 use serde_json::{json, Value};
 
 use crate::util::{
-    block_on, copy_lake, create_gcs_bucket, emulators, files, query, root, rows, run,
+    bin, block_on, copy_lake, create_gcs_bucket, emulators, files, query, root, rows, run,
     season_league, show, tempdir, unique_name, Emulators, RAW_DIRS,
 };
 
@@ -902,6 +902,42 @@ fn export_through_a_staging_bucket() {
         left.is_empty(),
         "a failed export left tables behind: {left:?}"
     );
+}
+
+/// The resumable upload in many chunks (each acknowledged with 308 and the
+/// range the server holds) loads the same rows as in one.
+#[test]
+fn a_load_uploaded_in_chunks_loads_every_row() {
+    let Some(_emu) = emulators("a_load_uploaded_in_chunks_loads_every_row") else {
+        return;
+    };
+    let d = derived();
+    let table = TableId::PlayerGameSummary;
+    let project = unique_name("bq-chunks");
+    let out = bin()
+        .env("BACKCOURT_UPLOAD_CHUNK_BYTES", "16384")
+        .arg("--lake")
+        .arg(root(&d.lake))
+        .args([
+            "--json",
+            "export",
+            "--project",
+            &project,
+            "--tables",
+            table.name(),
+        ])
+        .output()
+        .expect("run backcourt");
+    assert!(out.status.success(), "chunked export: {}", show(&out));
+    let reports: Vec<Value> = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let bytes = report(&reports, table)["parquet_bytes"]
+        .as_u64()
+        .expect("bytes");
+    assert!(
+        bytes > 4 * 16384,
+        "too small to need several chunks: {bytes}"
+    );
+    assert_all_exported("chunked upload", &project, &[table]);
 }
 
 /// Every file below `dir` whose partition date (if any) is in
