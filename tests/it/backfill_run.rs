@@ -25,7 +25,8 @@ use backcourt::registry::TableId;
 use chrono::NaiveDate;
 
 use crate::util::{
-    bin, copy_lake, date, files, int, query, root, season_league, show, RAW_DIRS, RUN_LAKE_DIRS,
+    bin, copy_lake, date, files, int, query, root, season_league, show, OUTPUTS, RAW_DIRS,
+    RUN_LAKE_DIRS,
 };
 
 /// The range every run covers: the bootstrap window (opening night and 13
@@ -33,16 +34,6 @@ use crate::util::{
 const START: &str = "2023-10-24";
 const END: &str = "2023-12-20";
 
-/// What runs write (compared byte for byte); the runner's own files
-/// (`_backcourt/`) hold timestamps and run ids and are checked through the
-/// ledger instead.
-const OUTPUTS: [&str; 5] = [
-    "nba_analytics",
-    "nba_precompute",
-    "nba_predictions",
-    "nba_processing",
-    "models",
-];
 /// A fresh copy of the raw league, never run.
 fn fresh() -> (tempfile::TempDir, Lake) {
     copy_lake(season_league(), &RAW_DIRS)

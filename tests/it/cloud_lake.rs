@@ -7,32 +7,21 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::time::Instant;
 
-use arrow::array::{Date32Array, Int32Array, RecordBatch, StringArray};
-use backcourt::dates::{date_to_date32, DateRange};
+use arrow::array::RecordBatch;
+use backcourt::dates::DateRange;
 use backcourt::engine::Engine;
 use backcourt::lake::{Lake, SyncStats, WriteScope};
 use backcourt::registry::{Producer, TableId};
 
 use crate::util::{
-    bin, copy_lake, create_s3_bucket, date, emulators, files, registry_batch, season_league, show,
-    tempdir, unique_name, Emulators, RAW_DIRS,
+    bin, copy_lake, create_s3_bucket, date, emulators, files, schedule, season_league, show,
+    tempdir, unique_name, Emulators, OUTPUTS, RAW_DIRS,
 };
 
 /// Objects by path relative to a lake root, with their bytes.
 type Tree = BTreeMap<String, Vec<u8>>;
-
-/// What a run writes besides the raw inputs (the runner's own `_backcourt/`
-/// files hold timestamps and run ids, so they are not compared).
-const OUTPUTS: [&str; 5] = [
-    "nba_analytics",
-    "nba_precompute",
-    "nba_predictions",
-    "nba_processing",
-    "models",
-];
 
 /// A fresh bucket on the S3 server, and the root of a lake below it.
 fn s3_lake_root(emu: &Emulators, tag: &str) -> (String, String) {
@@ -171,28 +160,6 @@ fn checksums(engine: &Engine) -> Vec<Vec<String>> {
             )
         })
         .collect()
-}
-
-/// `nba_raw.nbac_schedule` rows of (game_id, game_date, home_team_score).
-fn schedule(rows: &[(&str, &str, i32)]) -> RecordBatch {
-    let ids: StringArray = rows.iter().map(|r| Some(r.0)).collect();
-    let dates: Date32Array = rows
-        .iter()
-        .map(|r| Some(date_to_date32(date(r.1))))
-        .collect();
-    let scores: Int32Array = rows.iter().map(|r| Some(r.2)).collect();
-    let homes: StringArray = rows.iter().map(|_| Some("BOS")).collect();
-    let years: Int32Array = rows.iter().map(|_| Some(2023)).collect();
-    registry_batch(
-        TableId::NbacSchedule,
-        vec![
-            ("game_id", Arc::new(ids)),
-            ("game_date", Arc::new(dates)),
-            ("season_year", Arc::new(years)),
-            ("home_team_tricode", Arc::new(homes)),
-            ("home_team_score", Arc::new(scores)),
-        ],
-    )
 }
 
 fn schedule_path(d: &str) -> String {

@@ -23,7 +23,7 @@ use backcourt::registry::{Producer, TableId};
 use chrono::NaiveDate;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use crate::util::{bin, files, registry_batch, rows, tempdir};
+use crate::util::{bin, files, registry_batch, rows, schedule, tempdir};
 
 fn date(s: &str) -> NaiveDate {
     s.parse().expect("a YYYY-MM-DD literal")
@@ -31,28 +31,6 @@ fn date(s: &str) -> NaiveDate {
 
 fn open(dir: &Path) -> Lake {
     Lake::open(dir.to_str().expect("utf-8 temp path")).expect("open lake")
-}
-
-/// `nba_raw.nbac_schedule` rows of (game_id, game_date, home_team_score).
-fn schedule(rows: &[(&str, &str, i32)]) -> RecordBatch {
-    let ids: StringArray = rows.iter().map(|r| Some(r.0)).collect();
-    let dates: Date32Array = rows
-        .iter()
-        .map(|r| Some(date_to_date32(date(r.1))))
-        .collect();
-    let scores: Int32Array = rows.iter().map(|r| Some(r.2)).collect();
-    let homes: StringArray = rows.iter().map(|_| Some("BOS")).collect();
-    let years: Int32Array = rows.iter().map(|_| Some(2023)).collect();
-    registry_batch(
-        TableId::NbacSchedule,
-        vec![
-            ("game_id", Arc::new(ids)),
-            ("game_date", Arc::new(dates)),
-            ("season_year", Arc::new(years)),
-            ("home_team_tricode", Arc::new(homes)),
-            ("home_team_score", Arc::new(scores)),
-        ],
-    )
 }
 
 /// The partition dates of `table`.

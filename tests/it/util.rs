@@ -5,12 +5,15 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use arrow::array::{new_null_array, Array, ArrayRef, AsArray, RecordBatch};
+use arrow::array::{
+    new_null_array, Array, ArrayRef, AsArray, Date32Array, Int32Array, RecordBatch, StringArray,
+};
 use arrow::datatypes::{ArrowPrimitiveType, Float64Type, Int64Type};
 use backcourt::analytics;
 use backcourt::calendar::{parse_seasons, Calendar};
+use backcourt::dates::date_to_date32;
 use backcourt::engine::{Engine, ModelParams};
 use backcourt::fixtures::{self, GenerateConfig};
 use backcourt::lake::{Lake, WriteScope};
@@ -293,6 +296,38 @@ pub const RUN_LAKE_DIRS: [&str; 10] = [
     "models",
     "_backcourt",
 ];
+
+/// What runs write (compared byte for byte between runs); the runner's own
+/// files (`_backcourt/`) hold timestamps and run ids, so they are not.
+pub const OUTPUTS: [&str; 5] = [
+    "nba_analytics",
+    "nba_precompute",
+    "nba_predictions",
+    "nba_processing",
+    "models",
+];
+
+/// `nba_raw.nbac_schedule` rows of (game_id, game_date, home_team_score).
+pub fn schedule(rows: &[(&str, &str, i32)]) -> RecordBatch {
+    let ids: StringArray = rows.iter().map(|r| Some(r.0)).collect();
+    let dates: Date32Array = rows
+        .iter()
+        .map(|r| Some(date_to_date32(date(r.1))))
+        .collect();
+    let scores: Int32Array = rows.iter().map(|r| Some(r.2)).collect();
+    let homes: StringArray = rows.iter().map(|_| Some("BOS")).collect();
+    let years: Int32Array = rows.iter().map(|_| Some(2023)).collect();
+    registry_batch(
+        TableId::NbacSchedule,
+        vec![
+            ("game_id", Arc::new(ids)),
+            ("game_date", Arc::new(dates)),
+            ("season_year", Arc::new(years)),
+            ("home_team_tricode", Arc::new(homes)),
+            ("home_team_score", Arc::new(scores)),
+        ],
+    )
+}
 
 /// A `YYYY-MM-DD` date.
 pub fn date(s: &str) -> chrono::NaiveDate {
