@@ -112,7 +112,8 @@ pub fn export(lake: &Lake, options: &ExportOptions) -> Result<Vec<TableExport>> 
         options.tables.clone()
     };
     let engine = Engine::open(lake)?;
-    let scratch = tempdir_in_cache()?;
+    let run = cloud::run_id();
+    let scratch = scratch_dir(&run)?;
     let mut prepared = Vec::new();
     tracing::info!("reading {} tables from the lake", tables.len());
     let mut empty = Vec::new();
@@ -142,7 +143,6 @@ pub fn export(lake: &Lake, options: &ExportOptions) -> Result<Vec<TableExport>> 
             Some(_) => Some(Gcs::connect().await?),
             None => None,
         };
-        let run = run_id();
         // Datasets first, once each, so tables in flight never race to
         // create the same one.
         let mut datasets: Vec<&str> = prepared.iter().map(|p| p.table.dataset().name()).collect();
@@ -385,15 +385,6 @@ pub fn clustering(def: &TableDef) -> Vec<&'static str> {
     fields
 }
 
-/// A run id for staging names: unique enough across concurrent exports.
-fn run_id() -> String {
-    format!(
-        "{}_{}",
-        chrono::Utc::now().format("%Y%m%d%H%M%S"),
-        std::process::id()
-    )
-}
-
 /// A scratch directory removed on drop.
 struct Scratch(std::path::PathBuf);
 
@@ -403,8 +394,8 @@ impl Drop for Scratch {
     }
 }
 
-fn tempdir_in_cache() -> Result<Scratch> {
-    let dir = std::env::temp_dir().join(format!("backcourt-export-{}", run_id()));
+fn scratch_dir(run: &str) -> Result<Scratch> {
+    let dir = std::env::temp_dir().join(format!("backcourt-export-{run}"));
     std::fs::create_dir_all(&dir)?;
     Ok(Scratch(dir))
 }

@@ -86,11 +86,7 @@ pub fn mirror(lake: &Lake, options: &MirrorOptions) -> Result<Vec<TableMirror>> 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let run = format!(
-        "backcourt-mirror-{}-{}",
-        chrono::Utc::now().format("%Y%m%dT%H%M%S"),
-        std::process::id()
-    );
+    let run = format!("backcourt-mirror-{}", cloud::run_id());
     let pulled = runtime.block_on(async {
         let bq = BigQuery::connect(&options.project).await?;
         let gcs = Gcs::connect().await?;

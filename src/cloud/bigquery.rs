@@ -108,6 +108,13 @@ impl BigQuery {
         )
     }
 
+    fn table_url(&self, table: &TableRef) -> String {
+        self.api(&format!(
+            "datasets/{}/tables/{}",
+            table.dataset, table.table
+        ))
+    }
+
     /// Creates `dataset` unless it exists.
     pub async fn ensure_dataset(&self, dataset: &str, location: Option<&str>) -> Result<bool> {
         let what = format!("dataset {}.{dataset}", self.project);
@@ -140,13 +147,7 @@ impl BigQuery {
     pub async fn get_table(&self, table: &TableRef) -> Result<Option<Value>> {
         let req = self
             .http
-            .request(
-                Method::GET,
-                &self.api(&format!(
-                    "datasets/{}/tables/{}",
-                    table.dataset, table.table
-                )),
-            )
+            .request(Method::GET, &self.table_url(table))
             .await?;
         match self.http.json(&format!("table {table}"), req).await {
             Ok(v) => Ok(Some(v)),
@@ -188,13 +189,7 @@ impl BigQuery {
     pub async fn delete_table(&self, table: &TableRef) -> Result<()> {
         let req = self
             .http
-            .request(
-                Method::DELETE,
-                &self.api(&format!(
-                    "datasets/{}/tables/{}",
-                    table.dataset, table.table
-                )),
-            )
+            .request(Method::DELETE, &self.table_url(table))
             .await?;
         match self.http.send(&format!("deleting {table}"), req).await {
             Ok(_) | Err(Error::Api { status: 404, .. }) => Ok(()),

@@ -63,6 +63,16 @@ impl Error {
     }
 }
 
+/// An id for one export or mirror, naming its staging tables and objects:
+/// the UTC time and the process id, so concurrent runs never share one.
+pub(crate) fn run_id() -> String {
+    format!(
+        "{}_{}",
+        chrono::Utc::now().format("%Y%m%dT%H%M%S"),
+        std::process::id()
+    )
+}
+
 /// The base URL of a service: its emulator when `env_var` is set, else
 /// `default`.
 fn base_url(env_var: &str, default: &str) -> (String, bool) {

@@ -411,6 +411,12 @@ impl Lake {
     /// cache is written through.
     fn publish(&self, puts: Vec<(String, Vec<u8>)>, deletes: Vec<String>) -> Result<()> {
         let store = &self.store;
+        // `Bytes`, so that handing a partition to the store is a reference
+        // count, not a copy: the cache's write-through still needs it.
+        let puts: Vec<(String, bytes::Bytes)> = puts
+            .into_iter()
+            .map(|(path, bytes)| (path, bytes::Bytes::from(bytes)))
+            .collect();
         let put_tags: Vec<Option<String>> = self.runtime.block_on(async {
             let tags = futures::stream::iter(puts.iter().map(|(path, bytes)| async move {
                 let location = StorePath::from(path.as_str());
