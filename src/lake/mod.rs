@@ -357,6 +357,19 @@ impl Lake {
         batches: &[RecordBatch],
         scope: WriteScope,
     ) -> Result<WriteStats> {
+        self.write_conformed(table, batches, scope)
+            .map(|(stats, _)| stats)
+    }
+
+    /// [`Lake::write`], returning also the rows as written: conformed to the
+    /// registry schema, one batch. The engine keeps them for the tables it
+    /// holds in memory, so that they equal the files without reading them.
+    pub fn write_conformed(
+        &self,
+        table: TableId,
+        batches: &[RecordBatch],
+        scope: WriteScope,
+    ) -> Result<(WriteStats, RecordBatch)> {
         let def = table.def();
         let conformed = batches
             .iter()
@@ -403,7 +416,7 @@ impl Lake {
         stats.bytes = puts.iter().map(|(_, b)| b.len() as u64).sum();
         self.publish(puts, deletes)?;
         tracing::debug!(%table, rows = stats.rows, partitions = stats.partitions_written, bytes = stats.bytes, "wrote");
-        Ok(stats)
+        Ok((stats, all))
     }
 
     /// The publish step: each partition object is replaced by one atomic put

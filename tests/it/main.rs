@@ -11,6 +11,7 @@ mod calendar;
 mod cli;
 mod cloud_bigquery;
 mod cloud_lake;
+mod engine_held;
 mod import;
 mod lake;
 mod league;

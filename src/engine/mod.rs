@@ -20,6 +20,8 @@ use crate::failures::FailureCategory;
 use crate::lake::{self, Lake, WriteScope, WriteStats, PART_FILE};
 use crate::registry::{Dataset, TableId};
 
+mod held;
+
 /// Errors of the SQL seam; each names the table or statement it concerns.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -153,31 +155,31 @@ fn string_literal(s: &str) -> String {
 
 /// The calendar's games (`backcourt.games`): a view over the schedule until
 /// the first model runs, a session table from then on.
-const GAMES: &str = include_str!("../sql/backcourt/games.sql");
+const GAMES: &str = include_str!("../../sql/backcourt/games.sql");
 
 /// What the session views need first: their schema and the game-id macro.
 const SESSION_PRELUDE: &str = concat!(
     "CREATE SCHEMA IF NOT EXISTS backcourt;\n",
-    include_str!("../sql/backcourt/game_id.sql"),
+    include_str!("../../sql/backcourt/game_id.sql"),
 );
 
 /// Macros and views that several models share, in schema `backcourt` (not
 /// lake tables: they are recomputed from their inputs), created after
 /// `backcourt.games`.
 const SESSION_VIEWS: &str = concat!(
-    include_str!("../sql/backcourt/player_spellings.sql"),
+    include_str!("../../sql/backcourt/player_spellings.sql"),
     "\n",
-    include_str!("../sql/backcourt/injury_reports.sql"),
+    include_str!("../../sql/backcourt/injury_reports.sql"),
     "\n",
-    include_str!("../sql/backcourt/game_dates.sql"),
+    include_str!("../../sql/backcourt/game_dates.sql"),
     "\n",
-    include_str!("../sql/backcourt/player_games.sql"),
+    include_str!("../../sql/backcourt/player_games.sql"),
     "\n",
-    include_str!("../sql/backcourt/phase4_players.sql"),
+    include_str!("../../sql/backcourt/phase4_players.sql"),
     "\n",
-    include_str!("../sql/backcourt/player_form.sql"),
+    include_str!("../../sql/backcourt/player_form.sql"),
     "\n",
-    include_str!("../sql/backcourt/players_played.sql")
+    include_str!("../../sql/backcourt/players_played.sql")
 );
 
 /// A DuckDB session over one lake.
@@ -187,6 +189,8 @@ pub struct Engine<'l> {
     /// Whether `backcourt.games` is a table (see [`Engine::materialize_games`]);
     /// shared by forks, which see the same catalog.
     games_table: std::sync::Arc<std::sync::Mutex<bool>>,
+    /// The lake tables held in memory (see [`held`]); shared by forks.
+    held: held::HeldSet,
 }
 
 impl<'l> Engine<'l> {
@@ -204,8 +208,10 @@ impl<'l> Engine<'l> {
             conn,
             lake,
             games_table: Default::default(),
+            held: Default::default(),
         };
         engine.apply_settings()?;
+        engine.attach_held()?;
         for ds in Dataset::ALL {
             engine.execute_batch(&format!("CREATE SCHEMA IF NOT EXISTS {}", ident(ds.name())))?;
         }
@@ -231,7 +237,24 @@ impl<'l> Engine<'l> {
         // each date alone found it. Disabling it cost nothing measurable (Phase
         // 3 over four seasons: 37.7 s without it, 44.5 s with it, back to
         // back); the Phase 4 replay-equivalence test catches a regression.
-        self.execute_batch("SET disabled_optimizers = 'join_filter_pushdown'")
+        //
+        // DuckDB 1.5's top-N window elimination fails with an internal error
+        // ("Failed to cast expression to type") planning
+        // `player_composite_factors` over a month when its inputs are tables
+        // rather than Parquet views; an internal error invalidates the
+        // database, so it is off too.
+        self.execute_batch(
+            "SET disabled_optimizers = 'join_filter_pushdown,top_n_window_elimination'",
+        )?;
+        // Memory. DuckDB 1.5 keeps the bytes of every Parquet file it read
+        // in an external file cache, and keeps rows in input order through
+        // `CREATE TABLE .. AS`, buffering them: over four seasons the two made
+        // the process grow to 4.5 GiB. Nothing here depends on input order
+        // (the lake sorts what it writes, and queries that need an order say
+        // so), and the held tables make re-reading files rare.
+        self.execute_batch(
+            "SET enable_external_file_cache = false; SET preserve_insertion_order = false",
+        )
     }
 
     /// A second connection to the same database: the same views and session
@@ -246,6 +269,7 @@ impl<'l> Engine<'l> {
             conn,
             lake: self.lake,
             games_table: self.games_table.clone(),
+            held: self.held.clone(),
         };
         engine.apply_settings()?;
         Ok(engine)
@@ -265,9 +289,15 @@ impl<'l> Engine<'l> {
             })
     }
 
-    /// (Re)creates the view of `table` over its current files; call it after
-    /// writing the table.
+    /// (Re)creates the view of `table` over its current files, dropping a
+    /// copy the session held (see [`held`]).
     pub fn refresh(&self, table: TableId) -> Result<()> {
+        self.view_files(table)?;
+        self.release(table)
+    }
+
+    /// Points the view of `table` at its current files.
+    fn view_files(&self, table: TableId) -> Result<()> {
         let def = table.def();
         let root = self.lake.local_root();
         let has_files = !self.lake.sync(table)?.is_empty();
@@ -307,9 +337,8 @@ impl<'l> Engine<'l> {
             format!("SELECT {nulls} WHERE false")
         };
         self.execute_batch(&format!(
-            "CREATE OR REPLACE VIEW {}.{} AS {body}",
-            ident(table.dataset().name()),
-            ident(table.name())
+            "CREATE OR REPLACE VIEW {} AS {body}",
+            held::view_name(table)
         ))?;
         if table == TableId::NbacSchedule && *self.games_lock() {
             self.execute_batch(&format!(
@@ -424,6 +453,7 @@ impl<'l> Engine<'l> {
         params: &ModelParams,
     ) -> Result<ModelOutput> {
         self.materialize_games()?;
+        self.hold_upstream(table, params.range)?;
         let def = table.def();
         let range = params.range;
         let date_col = def.date_column.ok_or(Error::Unpartitioned { table })?;
@@ -433,14 +463,23 @@ impl<'l> Engine<'l> {
             range,
             source,
         };
-        self.conn
-            .execute_batch(&format!(
-                "CREATE OR REPLACE TEMP TABLE __model_out AS SELECT * FROM (\n{bound}\n) AS m WHERE m.{} BETWEEN DATE '{}' AND DATE '{}'",
-                ident(date_col),
-                range.start,
-                range.end
-            ))
-            .map_err(model_err)?;
+        let profile = profile_path(table, range);
+        if let Some(path) = &profile {
+            self.execute_batch(&format!(
+                "SET enable_profiling = 'json'; SET profiling_output = {}",
+                string_literal(&path.to_string_lossy())
+            ))?;
+        }
+        let ran = self.conn.execute_batch(&format!(
+            "CREATE OR REPLACE TEMP TABLE __model_out AS SELECT * FROM (\n{bound}\n) AS m WHERE m.{} BETWEEN DATE '{}' AND DATE '{}'",
+            ident(date_col),
+            range.start,
+            range.end
+        ));
+        if profile.is_some() {
+            self.execute_batch("PRAGMA disable_profiling")?;
+        }
+        ran.map_err(model_err)?;
         let result = self.split_model_output(table, range);
         self.execute_batch("DROP TABLE __model_out")?;
         result
@@ -531,7 +570,7 @@ impl<'l> Engine<'l> {
         let model_seconds = started.elapsed().as_secs_f64();
         let written = self.write_output(table, params.range, &output)?;
         let seconds = started.elapsed().as_secs_f64();
-        tracing::info!(%table, range = %params.range, rows = written.rows, failures = output.failure_count(), seconds, "built");
+        tracing::info!(%table, range = %params.range, rows = written.rows, failures = output.failure_count(), seconds, model_seconds, "built");
         Ok(TableBuild {
             table,
             written,
@@ -570,12 +609,29 @@ impl<'l> Engine<'l> {
                 .write(failures_table, &all, WriteScope::Range(range))?;
             self.refresh(failures_table)?;
         }
-        let stats = self
-            .lake
-            .write(table, &output.rows, WriteScope::Range(range))?;
-        self.refresh(table)?;
+        let (stats, rows) =
+            self.lake
+                .write_conformed(table, &output.rows, WriteScope::Range(range))?;
+        match self.update_held(table, range, &rows) {
+            Ok(true) => {}
+            Ok(false) => self.refresh(table)?,
+            // Holding is an optimisation: the files are written, so the
+            // session reads them instead.
+            Err(e) => {
+                tracing::warn!(%table, error = %e, "could not keep the table in memory; reading its files");
+                self.refresh(table)?;
+            }
+        }
         Ok(stats)
     }
+}
+
+/// Where DuckDB writes the profile of a model's query (its operators and
+/// their times, as JSON) when `BACKCOURT_PROFILE` names a directory: the
+/// evidence behind the benchmark's account of where time goes.
+fn profile_path(table: TableId, range: DateRange) -> Option<std::path::PathBuf> {
+    let dir = std::env::var_os("BACKCOURT_PROFILE")?;
+    Some(std::path::Path::new(&dir).join(format!("{table}.{}..{}.json", range.start, range.end)))
 }
 
 /// Serialises the read-modify-write of `processing_failures` partitions.
