@@ -42,7 +42,7 @@ use object_store::local::LocalFileSystem;
 use object_store::path::Path as StorePath;
 use object_store::{ObjectStore, PutPayload};
 use parquet::arrow::ArrowWriter;
-use parquet::basic::{Compression, ZstdLevel};
+use parquet::basic::Compression;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use rayon::prelude::*;
 
@@ -660,15 +660,21 @@ fn split_by_date(
     Ok(out)
 }
 
-/// Encodes one partition with fixed settings (zstd, statistics per page), so
-/// the same rows always give the same bytes.
+/// Encodes one partition with fixed settings, so the same rows always give
+/// the same bytes.
+///
+/// A partition is one table-date: tens to a few thousand rows, 835 files per
+/// table over four seasons. Writing them costs per column chunk, not per row,
+/// so the settings are the cheap ones: SNAPPY, statistics per chunk (DuckDB
+/// prunes with those), no dictionary. Against zstd level 3 with page
+/// statistics and dictionaries, a season of raw tables encoded in 0.52 s
+/// instead of 0.92 s (two cores) and took 45 MB instead of 36 MB.
 fn encode_partition(def: &TableDef, batch: &RecordBatch) -> Result<Vec<u8>> {
     let table = def.id;
     let props = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(
-            ZstdLevel::try_new(3).expect("3 is a valid zstd level"),
-        ))
-        .set_statistics_enabled(EnabledStatistics::Page)
+        .set_compression(Compression::SNAPPY)
+        .set_statistics_enabled(EnabledStatistics::Chunk)
+        .set_dictionary_enabled(false)
         .set_created_by(concat!("backcourt ", env!("CARGO_PKG_VERSION")).to_string())
         .build();
     let mut buf = Vec::with_capacity(batch.get_array_memory_size() / 4 + 1024);
