@@ -8,13 +8,13 @@
 -- box-score line is a DNP or a data gap (`backcourt failures`).
 CREATE OR REPLACE VIEW backcourt.players_played AS
 WITH gamebook AS (
-    SELECT game_date, coalesce(team_tricode(team_abbr), team_abbr) AS team_abbr,
+    SELECT game_date, team_code(team_abbr) AS team_abbr,
            lower(player_status) AS player_status,
            player_lookup(coalesce(player_lookup, player_name)) AS src_lookup
     FROM nba_raw.nbac_gamebook_player_stats
 ),
 bdl AS (
-    SELECT game_date, coalesce(team_tricode(team_abbr), team_abbr) AS team_abbr,
+    SELECT game_date, team_code(team_abbr) AS team_abbr,
            player_lookup(coalesce(player_lookup, player_full_name)) AS src_lookup
     FROM nba_raw.bdl_player_boxscores
 ),

@@ -51,9 +51,9 @@ opening_nights AS (
 bdb AS MATERIALIZED (
     SELECT game_date, event_type, event_subtype, player_1_lookup, player_2_lookup, player_2_role,
            shot_made, processed_at,
-           coalesce(team_tricode(home_team_abbr), home_team_abbr) AS home,
-           coalesce(team_tricode(away_team_abbr), away_team_abbr) AS away,
-           coalesce(team_tricode(player_1_team_abbr), player_1_team_abbr) AS team_abbr,
+           team_code(home_team_abbr) AS home,
+           team_code(away_team_abbr) AS away,
+           team_code(player_1_team_abbr) AS team_abbr,
            CASE WHEN upper(shot_type) = '3PT'
                   OR (shot_type IS NULL AND event_type = 'shot'
                       AND (event_subtype ILIKE '%3pt%' OR shot_distance >= 23.75)) THEN 'three'
@@ -67,9 +67,9 @@ bdb AS MATERIALIZED (
 -- NBA.com writes 0.0 when it had no coordinates: unknown, not paint (§10 item 5).
 nbac AS MATERIALIZED (
     SELECT game_date, player_1_lookup, shot_made, processed_at,
-           coalesce(team_tricode(home_team_abbr), home_team_abbr) AS home,
-           coalesce(team_tricode(away_team_abbr), away_team_abbr) AS away,
-           coalesce(team_tricode(player_1_team_abbr), player_1_team_abbr) AS team_abbr,
+           team_code(home_team_abbr) AS home,
+           team_code(away_team_abbr) AS away,
+           team_code(player_1_team_abbr) AS team_abbr,
            CASE WHEN upper(shot_type) = '3PT' THEN 'three'
                 WHEN upper(shot_type) = '2PT' OR (shot_type IS NULL AND event_type = 'fieldgoal') THEN
                     CASE WHEN shot_distance IS NULL OR shot_distance = 0 THEN 'unknown'
@@ -81,7 +81,7 @@ nbac AS MATERIALIZED (
 -- ── Box scores (§3.2) ─────────────────────────────────────────────────────────────────────────
 gamebook_rows AS MATERIALIZED (
     SELECT game_date, game_id AS source_game_id, season_year,
-           coalesce(team_tricode(team_abbr), team_abbr) AS team_abbr,
+           team_code(team_abbr) AS team_abbr,
            player_name, player_lookup(coalesce(player_lookup, player_name)) AS src_lookup,
            lower(player_status) AS player_status, starter,
            -- §3.3: "MM:SS" or a plain number; '-' and empty are unknown.
@@ -108,7 +108,7 @@ gamebook AS MATERIALIZED (
 ),
 bdl_rows AS (
     SELECT game_date, game_id AS source_game_id, season_year,
-           coalesce(team_tricode(team_abbr), team_abbr) AS team_abbr,
+           team_code(team_abbr) AS team_abbr,
            player_full_name, player_lookup(coalesce(player_lookup, player_full_name)) AS src_lookup,
            CASE WHEN trim(minutes) IN ('', '-') THEN NULL
                 WHEN minutes LIKE '%:%' THEN try_cast(split_part(minutes, ':', 1) AS DOUBLE)
@@ -310,19 +310,21 @@ game_spellings AS MATERIALIZED (
 
 -- ── Team totals for usage rate: team box score, else the sum of the team's players ─────────────
 team_box AS (
-    SELECT game_date, coalesce(team_tricode(team_abbr), team_abbr) AS team_abbr,
+    SELECT game_date, team_code(team_abbr) AS team_abbr,
            fg_attempted, ft_attempted, turnovers, points,
            CASE WHEN minutes LIKE '%:%' THEN try_cast(split_part(minutes, ':', 1) AS DOUBLE)
                                              + try_cast(split_part(minutes, ':', 2) AS DOUBLE) / 60
                 ELSE try_cast(minutes AS DOUBLE) END AS minutes_dec
     FROM nba_raw.nbac_team_boxscore
     WHERE game_date BETWEEN $start_date AND $end_date
-    QUALIFY row_number() OVER (PARTITION BY game_date, coalesce(team_tricode(team_abbr), team_abbr)
+    QUALIFY row_number() OVER (PARTITION BY game_date, team_code(team_abbr)
                                ORDER BY processed_at DESC NULLS LAST, game_id) = 1
 ),
 team_players AS (
     SELECT game_date, team_abbr, sum(fga) AS fga, sum(fta) AS fta, sum(turnovers) AS tov,
-           sum(points) AS points, sum(minutes_dec) AS minutes_dec,
+           sum(points) AS points,
+           -- In player order: a sum of fractions depends on the order it adds them in.
+           sum(minutes_dec ORDER BY player_lookup, minutes_dec) AS minutes_dec,
            count(*) FILTER (WHERE fga IS NULL OR fta IS NULL OR turnovers IS NULL) AS incomplete
     FROM box GROUP BY game_date, team_abbr
 ),
@@ -458,7 +460,7 @@ odds_seen AS (
 -- BettingPros (no game id: date + team), only where the Odds API has no pre-tip line.
 bettingpros AS (
     SELECT game_date, player_lookup(coalesce(player_lookup, player_name)) AS spelling,
-           coalesce(team_tricode(player_team), player_team) AS team_abbr,
+           team_code(player_team) AS team_abbr,
            lower(bookmaker) AS bookmaker, points_line, opening_line, bookmaker_last_update
     FROM nba_raw.bettingpros_player_points_props
     WHERE game_date BETWEEN $start_date AND $end_date
@@ -502,7 +504,7 @@ registry AS (
     WHERE r.universal_player_id IS NOT NULL
     QUALIFY row_number() OVER (PARTITION BY b.game_date, b.team_abbr, b.player_lookup
                                ORDER BY r.season_year = b.out_season_year
-                                        AND coalesce(team_tricode(r.team_abbr), r.team_abbr) = b.team_abbr DESC,
+                                        AND team_code(r.team_abbr) = b.team_abbr DESC,
                                         r.season_year = b.out_season_year DESC, r.universal_player_id) = 1
 ),
 

@@ -16,13 +16,13 @@ offense AS MATERIALIZED (
 
 -- §5.2 item 3, defensive actions: the defender's own team box score first.
 box AS (
-    SELECT game_date, coalesce(team_tricode(team_abbr), team_abbr) AS team_abbr, 1 AS priority,
+    SELECT game_date, team_code(team_abbr) AS team_abbr, 1 AS priority,
            'nbac_team_boxscore' AS source, ['nbac_team_boxscore'] AS sources,
            processed_at AS last_updated, steals, blocks, defensive_rebounds
     FROM nba_raw.nbac_team_boxscore
     WHERE game_date BETWEEN $start_date AND $end_date
     QUALIFY row_number() OVER (
-        PARTITION BY game_date, coalesce(team_tricode(team_abbr), team_abbr)
+        PARTITION BY game_date, team_code(team_abbr)
         ORDER BY processed_at DESC NULLS LAST, game_id) = 1
 ),
 -- Then player rows, chosen exactly as team_offense_game_summary rebuilds a missing box score:
@@ -30,7 +30,7 @@ box AS (
 -- Spelling -> canonical lookup, shared by every model (sql/backcourt/player_spellings.sql).
 aliases AS MATERIALIZED (SELECT spelling AS alias, canonical FROM backcourt.player_spelling_map),
 gamebook_keyed AS MATERIALIZED (
-    SELECT *, coalesce(team_tricode(team_abbr), team_abbr) AS team,
+    SELECT *, team_code(team_abbr) AS team,
            player_lookup(coalesce(player_lookup, player_name)) AS raw_lookup
     FROM nba_raw.nbac_gamebook_player_stats
     WHERE game_date BETWEEN $start_date AND $end_date
@@ -47,7 +47,7 @@ gamebook AS MATERIALIZED (
                  g.processed_at DESC NULLS LAST, g.game_id) = 1
 ),
 bdl_keyed AS MATERIALIZED (
-    SELECT *, coalesce(team_tricode(team_abbr), team_abbr) AS team,
+    SELECT *, team_code(team_abbr) AS team,
            player_lookup(coalesce(player_full_name, player_lookup)) AS name_lookup,
            player_lookup(coalesce(player_lookup, player_full_name)) AS source_lookup
     FROM nba_raw.bdl_player_boxscores
@@ -113,7 +113,7 @@ actions AS (
 -- A shot blocked by the defender is the opponent's shot with player_2_role 'block'; the zone rule
 -- is team_offense_game_summary's (3PT first, then distance <= 8 ft is paint).
 bdb AS (
-    SELECT game_id, game_date, coalesce(team_tricode(player_1_team_abbr), player_1_team_abbr) AS team,
+    SELECT game_id, game_date, team_code(player_1_team_abbr) AS team,
            lower(event_type) AS event_type, lower(event_subtype) AS event_subtype,
            upper(shot_type) AS shot_type, lower(player_2_role) AS player_2_role, shot_distance
     FROM nba_raw.bigdataball_play_by_play

@@ -38,7 +38,7 @@ team_games AS MATERIALIZED (
 -- §4.2 item 1: the team box score. A feed delivering a team-game twice (e.g. under a reversed id)
 -- keeps its newest row.
 box_raw AS MATERIALIZED (
-    SELECT *, coalesce(team_tricode(team_abbr), team_abbr) AS team
+    SELECT *, team_code(team_abbr) AS team
     FROM nba_raw.nbac_team_boxscore
     WHERE game_date BETWEEN $start_date AND $end_date
 ),
@@ -74,7 +74,7 @@ box_line AS (
 -- Spelling -> canonical lookup, shared by every model (sql/backcourt/player_spellings.sql).
 aliases AS MATERIALIZED (SELECT spelling AS alias, canonical FROM backcourt.player_spelling_map),
 gamebook_keyed AS (
-    SELECT *, coalesce(team_tricode(team_abbr), team_abbr) AS team,
+    SELECT *, team_code(team_abbr) AS team,
            player_lookup(coalesce(player_lookup, player_name)) AS raw_lookup
     FROM nba_raw.nbac_gamebook_player_stats
     WHERE game_date BETWEEN $start_date AND $end_date
@@ -95,7 +95,7 @@ gamebook AS MATERIALIZED (
                  g.processed_at DESC NULLS LAST, g.game_id) = 1
 ),
 bdl_keyed AS (
-    SELECT *, coalesce(team_tricode(team_abbr), team_abbr) AS team,
+    SELECT *, team_code(team_abbr) AS team,
            player_lookup(coalesce(player_full_name, player_lookup)) AS name_lookup,
            player_lookup(coalesce(player_lookup, player_full_name)) AS source_lookup
     FROM nba_raw.bdl_player_boxscores
@@ -201,14 +201,14 @@ inactive AS (
 -- (game_date, acting team).
 pbp AS (
     SELECT 'bigdataball' AS src, game_id, game_date, event_sequence, period,
-           coalesce(team_tricode(player_1_team_abbr), player_1_team_abbr) AS team,
+           team_code(player_1_team_abbr) AS team,
            lower(event_type) AS event_type, lower(event_subtype) AS event_subtype,
            upper(shot_type) AS shot_type, shot_made, shot_distance, processed_at
     FROM nba_raw.bigdataball_play_by_play
     WHERE game_date BETWEEN $start_date AND $end_date
     UNION ALL
     SELECT 'nbac', game_id, game_date, event_sequence, period,
-           coalesce(team_tricode(player_1_team_abbr), player_1_team_abbr),
+           team_code(player_1_team_abbr),
            lower(event_type), NULL, upper(shot_type), shot_made, shot_distance, processed_at
     FROM nba_raw.nbac_play_by_play
     WHERE game_date BETWEEN $start_date AND $end_date
