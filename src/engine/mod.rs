@@ -301,12 +301,7 @@ impl<'l> Engine<'l> {
         let def = table.def();
         let root = self.lake.local_root();
         let has_files = !self.lake.sync(table)?.is_empty();
-        let select_list = def
-            .columns
-            .iter()
-            .map(|c| ident(c.name))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let select_list = column_list(def);
         // No `union_by_name`: every file of the lake was conformed to the
         // registry schema when written, and reconciling schemas makes DuckDB
         // open the footer of every partition on every scan (measured: 2.0 s
@@ -385,18 +380,7 @@ impl<'l> Engine<'l> {
             "CREATE OR REPLACE TABLE main.{} ({columns})",
             ident(name)
         ))?;
-        let context = || format!("loading {} rows into {name}", batch.num_rows());
-        let mut appender = self.conn.appender(name).map_err(|source| Error::DuckDb {
-            context: context(),
-            source,
-        })?;
-        appender
-            .append_record_batch(batch.clone())
-            .and_then(|()| appender.flush())
-            .map_err(|source| Error::DuckDb {
-                context: context(),
-                source,
-            })
+        append(self.conn.appender(name), batch, name)
     }
 
     /// Drops a table made by [`Engine::load_batch`].
@@ -522,12 +506,7 @@ impl<'l> Engine<'l> {
                 .parse::<FailureCategory>()
                 .map_err(|source| Error::Category { table, source })?;
         }
-        let select_list = def
-            .columns
-            .iter()
-            .map(|c| ident(c.name))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let select_list = column_list(def);
         let rows = self.query(&format!(
             "SELECT {select_list} FROM __model_out WHERE failure_category IS NULL"
         ))?;
@@ -727,6 +706,35 @@ fn sql_type(ty: &arrow::datatypes::DataType) -> Result<&'static str> {
         T::Boolean => "BOOLEAN",
         other => return Err(Error::UnsupportedType(other.to_string())),
     })
+}
+
+/// Appends `batch` through `appender` and flushes; errors name the table.
+fn append(
+    appender: duckdb::Result<duckdb::Appender<'_>>,
+    batch: &RecordBatch,
+    table: &str,
+) -> Result<()> {
+    let context = || format!("loading {} rows into {table}", batch.num_rows());
+    let mut appender = appender.map_err(|source| Error::DuckDb {
+        context: context(),
+        source,
+    })?;
+    appender
+        .append_record_batch(batch.clone())
+        .and_then(|()| appender.flush())
+        .map_err(|source| Error::DuckDb {
+            context: context(),
+            source,
+        })
+}
+
+/// The registry's columns of `def`, quoted, in order.
+fn column_list(def: &crate::registry::TableDef) -> String {
+    def.columns
+        .iter()
+        .map(|c| ident(c.name))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn first_line(sql: &str) -> String {

@@ -58,10 +58,6 @@ pub enum InputError {
 impl Inputs {
     /// Every feature-store row up to `end`, one query.
     pub fn load(engine: &Engine, end: NaiveDate) -> Result<Inputs, InputError> {
-        engine.hold_upstream(
-            crate::registry::TableId::PlayerPropPredictions,
-            DateRange::day(end),
-        )?;
         let sql = engine::bind_params(
             include_str!("../../sql/backcourt/prediction_inputs.sql"),
             &ModelParams::historical(DateRange::day(end)),

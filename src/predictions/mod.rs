@@ -97,6 +97,7 @@ pub fn build(engine: &Engine, calendar: &Calendar, params: &ModelParams) -> Resu
 pub fn predict(engine: &Engine, calendar: &Calendar, params: &ModelParams) -> Result<Build> {
     let range = params.range;
     let t = Instant::now();
+    engine.hold_upstream(TableId::PlayerPropPredictions, range)?;
     let inputs = Inputs::load(engine, range.end)?;
     let load_seconds = t.elapsed().as_secs_f64();
 
