@@ -576,9 +576,8 @@ impl<'l> Engine<'l> {
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             let failures_table = TableId::ProcessingFailures;
             let mut all = self.query(&format!(
-                "SELECT * FROM {}.{} WHERE analysis_date BETWEEN DATE '{}' AND DATE '{}' AND table_name <> {}",
-                ident(failures_table.dataset().name()),
-                ident(failures_table.name()),
+                "SELECT * FROM {} WHERE analysis_date BETWEEN DATE '{}' AND DATE '{}' AND table_name <> {}",
+                held::view_name(failures_table),
                 range.start,
                 range.end,
                 string_literal(table.name())

@@ -16,8 +16,8 @@ use backcourt::lake::{Lake, SyncStats, WriteScope};
 use backcourt::registry::{Producer, TableId};
 
 use crate::util::{
-    bin, copy_lake, create_s3_bucket, date, emulators, files, schedule, season_league, show,
-    tempdir, unique_name, Emulators, OUTPUTS, RAW_DIRS,
+    bin, copy_lake, create_s3_bucket, date, emulators, files, range_seed, schedule, season_league,
+    show, tempdir, unique_name, Emulators, OUTPUTS, RAW_DIRS,
 };
 
 /// Objects by path relative to a lake root, with their bytes.
@@ -292,14 +292,7 @@ fn s3_rewrites_are_byte_identical_and_range_writes_empty_the_bucket_and_caches()
     write_both(
         &writer,
         &twin,
-        &[schedule(&[
-            ("g10a", "2024-01-10", 100),
-            ("g10b", "2024-01-10", 101),
-            ("g11", "2024-01-11", 102),
-            ("g12", "2024-01-12", 103),
-            ("g13", "2024-01-13", 104),
-            ("g14", "2024-01-14", 105),
-        ])],
+        &[range_seed()],
         WriteScope::DatesPresent,
         "seeding the range lake",
     );

@@ -23,7 +23,7 @@ use backcourt::registry::{Producer, TableId};
 use chrono::NaiveDate;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use crate::util::{bin, files, registry_batch, rows, schedule, tempdir};
+use crate::util::{bin, files, range_seed, registry_batch, rows, schedule, tempdir};
 
 fn date(s: &str) -> NaiveDate {
     s.parse().expect("a YYYY-MM-DD literal")
@@ -262,19 +262,8 @@ fn a_range_write_replaces_every_partition_of_its_range() {
     let dir = tempdir();
     let lake = open(dir.path());
     let t = TableId::NbacSchedule;
-    lake.write(
-        t,
-        &[schedule(&[
-            ("g10a", "2024-01-10", 100),
-            ("g10b", "2024-01-10", 101),
-            ("g11", "2024-01-11", 102),
-            ("g12", "2024-01-12", 103),
-            ("g13", "2024-01-13", 104),
-            ("g14", "2024-01-14", 105),
-        ])],
-        WriteScope::DatesPresent,
-    )
-    .expect("seed the lake");
+    lake.write(t, &[range_seed()], WriteScope::DatesPresent)
+        .expect("seed the lake");
     let before = files(dir.path());
     assert_eq!(before.len(), 5);
 

@@ -307,6 +307,19 @@ pub const OUTPUTS: [&str; 5] = [
     "models",
 ];
 
+/// The schedule both range-write tests (local and S3) seed: six games over
+/// 2024-01-10..14, two of them on the 10th.
+pub fn range_seed() -> RecordBatch {
+    schedule(&[
+        ("g10a", "2024-01-10", 100),
+        ("g10b", "2024-01-10", 101),
+        ("g11", "2024-01-11", 102),
+        ("g12", "2024-01-12", 103),
+        ("g13", "2024-01-13", 104),
+        ("g14", "2024-01-14", 105),
+    ])
+}
+
 /// `nba_raw.nbac_schedule` rows of (game_id, game_date, home_team_score).
 pub fn schedule(rows: &[(&str, &str, i32)]) -> RecordBatch {
     let ids: StringArray = rows.iter().map(|r| Some(r.0)).collect();
