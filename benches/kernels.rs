@@ -26,6 +26,7 @@ fn one_season() -> GenerateConfig {
         seasons: vec!["2024-25".parse::<Season>().expect("season")],
         seed: 7,
         scheduled_last_day: false,
+        realistic: false,
     }
 }
 

@@ -186,6 +186,12 @@ struct GenerateArgs {
     /// for trying live runs.
     #[arg(long)]
     leave_last_day_scheduled: bool,
+    /// Feeds shaped like real public data: no tip-off times in the schedule,
+    /// no registry or alias table, the sportsbook's own spellings ("Nic
+    /// Claxton"), one props snapshot a day (4 pm Eastern), injury lookups
+    /// built from "Last, First", and no play-by-play for the last season.
+    #[arg(long)]
+    realistic: bool,
 }
 
 /// The seasons of `--seasons`, in order.
@@ -354,7 +360,12 @@ pub fn run(args: Args) -> Result<()> {
 
 fn cmd_generate(root: &str, args: &GenerateArgs, json: bool) -> Result<()> {
     let lake = Lake::open(root)?;
-    let (stats, _) = generate_into(&lake, &args.league, args.leave_last_day_scheduled)?;
+    let (stats, _) = generate_into(
+        &lake,
+        &args.league,
+        args.leave_last_day_scheduled,
+        args.realistic,
+    )?;
     print_batches(&[stats], json)
 }
 
@@ -363,11 +374,13 @@ pub(crate) fn generate_into(
     lake: &Lake,
     args: &DemoArgs,
     scheduled_last_day: bool,
+    realistic: bool,
 ) -> Result<(RecordBatch, [f64; 2])> {
     let config = GenerateConfig {
         seasons: args.seasons.0.clone(),
         seed: args.seed,
         scheduled_last_day,
+        realistic,
     };
     let t = Instant::now();
     let league = fixtures::generate(&config);

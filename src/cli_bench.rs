@@ -78,6 +78,7 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
         seasons,
         seed: args.seed,
         scheduled_last_day: false,
+        realistic: false,
     });
 
     let mut stages: Vec<(Stage, String)> = Vec::new();

@@ -250,6 +250,7 @@ table_ids! {
     PlayerAliases => NbaReference.player_aliases,
     TravelDistances => NbaStatic.travel_distances,
     PlayerGameTruth => NbaSynthetic.player_game_truth,
+    PlayerSpellings => NbaSynthetic.player_spellings,
     PlayerGameSummary => NbaAnalytics.player_game_summary,
     TeamOffenseGameSummary => NbaAnalytics.team_offense_game_summary,
     TeamDefenseGameSummary => NbaAnalytics.team_defense_game_summary,
@@ -264,6 +265,8 @@ table_ids! {
     PredictionAccuracy => NbaPredictions.prediction_accuracy,
     SystemDailyPerformance => NbaPredictions.system_daily_performance,
     ProcessingFailures => NbaProcessing.processing_failures,
+    NameMatches => NbaProcessing.name_matches,
+    UnresolvedNames => NbaProcessing.unresolved_names,
 }
 
 impl TableId {
@@ -309,6 +312,10 @@ impl TableId {
             TableId::PlayerGameSummary
             | TableId::TeamOffenseGameSummary
             | TableId::TeamDefenseGameSummary
+            // Names are resolved among the date's games (a roster read further back
+            // matters only for a team-date no box score covers yet).
+            | TableId::NameMatches
+            | TableId::UnresolvedNames
             // Grading reads the date's predictions and box scores.
             | TableId::PredictionAccuracy
             | TableId::SystemDailyPerformance => ReadWindow::SameDate,
@@ -335,12 +342,15 @@ impl TableId {
     }
 
     /// The pipeline phase that produces the table. The dataset says it, but
-    /// for the feature store: it lives in `nba_predictions`, where the
-    /// reference's BigQuery tables have it, and Phase 4 writes it
-    /// (reference-phase4 §6).
+    /// for the feature store (it lives in `nba_predictions`, where the
+    /// reference's BigQuery tables have it, and Phase 4 writes it,
+    /// reference-phase4 §6) and the name-resolution tables (bookkeeping in
+    /// `nba_processing`, computed beside Phase 3 from the raw feeds).
     pub fn phase(self) -> Phase {
         match (self, self.dataset()) {
             (TableId::MlFeatureStoreV2, _) => Phase::Precompute,
+            // Name resolution is read from the raw feeds beside Phase 3.
+            (TableId::NameMatches | TableId::UnresolvedNames, _) => Phase::Analytics,
             (_, Dataset::NbaAnalytics) => Phase::Analytics,
             (_, Dataset::NbaPrecompute) => Phase::Precompute,
             (_, Dataset::NbaPredictions) => Phase::Predictions,

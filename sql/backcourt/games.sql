@@ -9,8 +9,13 @@
 -- several times, through game_dates, team_games and the calendar joins, and the schedule is one
 -- small file per date: as a view it dominated short runs (README, Benchmarks).
 SELECT
-    *,
-    backcourt.game_id(game_date, away, home) AS game_id,
+    s.*,
+    coalesce(s.game_time_utc, c.commence_time,
+             timezone('America/New_York', s.game_date + to_hours(12))) AS tip,
+    CASE WHEN s.game_time_utc IS NOT NULL THEN 'schedule'
+         WHEN c.commence_time IS NOT NULL THEN 'commence_time'
+         ELSE 'assumed_noon_et' END AS tip_source,
+    backcourt.game_id(s.game_date, s.away, s.home) AS game_id,
     -- The schedule's flags, not the month (§9: April playoff games were 'late').
     CASE
         WHEN is_playoffs THEN 'playoffs'
@@ -34,10 +39,24 @@ FROM (
         is_playoffs,
         is_play_in,
         game_time_utc,
-        -- Without a tip-off time, noon Eastern: no NBA game starts earlier, so nothing published
-        -- after tip-off can pass a cutoff.
-        coalesce(game_time_utc, timezone('America/New_York', game_date + to_hours(12))) AS tip,
         processed_at
     FROM nba_raw.nbac_schedule
     WHERE NOT coalesce(upper(trim(game_status_text)) IN ('PPD', 'POSTPONED'), false)
-)
+) s
+-- The best tip-off time available (every information cutoff is it): the schedule's; else the
+-- odds feeds' commence_time for the game (real schedules often carry no time); else noon Eastern,
+-- which no NBA game starts before, so nothing published after tip-off can pass a cutoff.
+LEFT JOIN (
+    SELECT game_date, pair, min(commence_time) AS commence_time
+    FROM (
+        SELECT game_date, commence_time,
+               list_sort([team_code(home_team), team_code(away_team)]) AS pair
+        FROM nba_raw.odds_api_game_lines
+        UNION ALL
+        SELECT game_date, commence_time,
+               list_sort([team_code(split_part(game_id, '_', 2)), team_code(split_part(game_id, '_', 3))])
+        FROM nba_raw.odds_api_player_points_props
+    )
+    WHERE commence_time IS NOT NULL AND NOT list_contains(pair, NULL)
+    GROUP BY ALL
+) c ON c.game_date = s.game_date AND c.pair = list_sort([s.home, s.away])

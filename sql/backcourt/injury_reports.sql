@@ -1,16 +1,24 @@
--- backcourt.injury_reports: the injury report as the context models read it, one definition for
--- the player and team contexts. Statuses are lowercased and compared case-insensitively (the
--- reference compared with 'Out'/'OUT' and filtered nobody, reference-phase3 §10.4); report hours
--- are Eastern, and a report without an hour counts as published at the end of its day; players go
--- through the shared spelling map; low-confidence parses are left out.
-CREATE OR REPLACE VIEW backcourt.injury_reports AS
-SELECT
-    i.game_date,
-    coalesce(team_tricode(i.team), upper(trim(i.team))) AS team_abbr,
-    coalesce(n.canonical, player_lookup(i.player_lookup)) AS player_lookup,
-    lower(trim(i.injury_status)) AS status,
-    i.reason,
-    timezone('America/New_York', i.report_date + to_hours(coalesce(i.report_hour, 24))) AS published_at
-FROM nba_raw.nbac_injury_report i
-LEFT JOIN backcourt.player_spelling_map n ON n.spelling = player_lookup(i.player_lookup)
-WHERE coalesce(i.confidence_score, 1.0) >= 0.8;
+-- backcourt.injury_reports(start_date, end_date): the injury report as both context models read
+-- it, each name resolved among the players its team's game lists (sql/backcourt/name_resolution.sql:
+-- the report writes "Last, First" and nicknames). A name that resolves to nobody keeps its own
+-- lookup, and is counted in nba_processing.unresolved_names.
+CREATE OR REPLACE MACRO backcourt.injury_reports(start_date, end_date) AS TABLE
+WITH
+report AS (SELECT * FROM backcourt.injury_rows(start_date, end_date)),
+report_names AS (
+    SELECT 'nbac_injury_report' AS feed, game_date, [team_abbr] AS teams, spelling, name, 1 AS feed_rows
+    FROM report
+),
+candidates AS (
+    SELECT game_date, team_abbr, player_lookup, name FROM backcourt.listed_players(start_date, end_date)
+    UNION ALL
+    SELECT game_date, team_abbr, player_lookup, player_full_name
+    FROM nba_analytics.player_game_summary
+    WHERE game_date BETWEEN start_date AND end_date
+),
+resolved AS (SELECT * FROM backcourt.resolve_names('report_names', 'candidates'))
+SELECT r.game_date, r.team_abbr, coalesce(n.player_lookup, r.spelling) AS player_lookup,
+       r.status, r.reason, r.published_at
+FROM report r
+LEFT JOIN resolved n
+  ON n.game_date = r.game_date AND n.teams = [r.team_abbr] AND n.spelling = r.spelling;

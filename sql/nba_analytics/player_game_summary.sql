@@ -418,82 +418,26 @@ blocker_stats AS (
     GROUP BY ALL
 ),
 
--- ── Props (§3.2 item 3, §10 item 3): the line as of the last snapshot strictly before tip-off ─
--- Bookmaker priority draftkings, fanduel, then the others alphabetically; the chosen book's
--- last pre-tip line is the line and its first pre-tip line the opening, so that line_movement
--- is one book's move rather than the gap between two books.
-odds AS (
-    SELECT game_date, player_lookup(coalesce(player_lookup, player_name)) AS spelling,
-           lower(bookmaker) AS bookmaker, points_line, snapshot_timestamp, commence_time
-    FROM nba_raw.odds_api_player_points_props
-    WHERE game_date BETWEEN $start_date AND $end_date
-      AND points_line IS NOT NULL AND snapshot_timestamp IS NOT NULL AND bookmaker IS NOT NULL
+-- ── Props (§3.2 item 3, §10 item 3): the last pre-tip snapshot, from the one line picker ───────
+-- (sql/backcourt/pregame_lines.sql: cutoff, bookmaker priority, ties, BettingPros fallback). Prop
+-- names are resolved against every player the gamebook lists and the players of this box score;
+-- upcoming_player_game_context passes the same set (the gamebook's and this table's rows), so
+-- the two tables read every prop name alike and agree on every line.
+line_candidates AS (
+    SELECT game_date, team_abbr, player_lookup, name FROM backcourt.listed_players($start_date, $end_date)
+    UNION ALL
+    SELECT game_date, team_abbr, player_lookup, player_full_name FROM box
 ),
-odds_players AS (
-    SELECT k.game_date, k.spelling, gs.team_abbr, gs.player_lookup
-    FROM (SELECT DISTINCT game_date, spelling FROM odds) k
-    JOIN game_spellings gs ON gs.game_date = k.game_date AND gs.spelling = k.spelling
-    QUALIFY count(*) OVER (PARTITION BY k.game_date, k.spelling) = 1
-),
-odds_pre_tip AS (
-    SELECT p.game_date, p.team_abbr, p.player_lookup, o.bookmaker, o.points_line, o.snapshot_timestamp
-    FROM odds o
-    JOIN odds_players p ON p.game_date = o.game_date AND p.spelling = o.spelling
-    JOIN box b ON b.game_date = p.game_date AND b.team_abbr = p.team_abbr AND b.player_lookup = p.player_lookup
-    WHERE o.snapshot_timestamp < coalesce(b.game_time_utc, o.commence_time)
-      AND ($as_of IS NULL OR o.snapshot_timestamp <= $as_of)
-),
-odds_line AS MATERIALIZED (
-    SELECT game_date, team_abbr, player_lookup, bookmaker,
-           first(points_line ORDER BY snapshot_timestamp DESC, points_line) AS points_line,
-           first(points_line ORDER BY snapshot_timestamp, points_line) AS opening_line
-    FROM odds_pre_tip
-    GROUP BY game_date, team_abbr, player_lookup, bookmaker
-    QUALIFY row_number() OVER (PARTITION BY game_date, team_abbr, player_lookup
-                               ORDER BY CASE bookmaker WHEN 'draftkings' THEN 1 WHEN 'fanduel' THEN 2 ELSE 3 END,
-                                        bookmaker) = 1
+lines AS MATERIALIZED (
+    SELECT * FROM backcourt.pregame_lines('line_candidates', $start_date, $end_date, $as_of)
 ),
 odds_seen AS (
-    SELECT game_date, team_abbr, count(*) AS rows_found, max(snapshot_timestamp) AS last_updated
-    FROM odds_pre_tip GROUP BY ALL
-),
--- BettingPros (no game id: date + team), only where the Odds API has no pre-tip line.
-bettingpros AS (
-    SELECT game_date, player_lookup(coalesce(player_lookup, player_name)) AS spelling,
-           team_code(player_team) AS team_abbr,
-           lower(bookmaker) AS bookmaker, points_line, opening_line, bookmaker_last_update
-    FROM nba_raw.bettingpros_player_points_props
-    WHERE game_date BETWEEN $start_date AND $end_date
-      AND points_line IS NOT NULL AND bookmaker IS NOT NULL AND bookmaker_last_update IS NOT NULL
-      AND is_active IS NOT FALSE
-),
-bettingpros_players AS (
-    SELECT k.game_date, k.spelling, k.team_abbr AS bp_team, gs.team_abbr, gs.player_lookup
-    FROM (SELECT DISTINCT game_date, spelling, team_abbr FROM bettingpros) k
-    JOIN game_spellings gs
-      ON gs.game_date = k.game_date AND gs.spelling = k.spelling
-     AND (k.team_abbr IS NULL OR k.team_abbr = gs.team_abbr)
-    QUALIFY count(*) OVER (PARTITION BY k.game_date, k.spelling, k.team_abbr) = 1
-),
-bettingpros_pre_tip AS (
-    SELECT p.game_date, p.team_abbr, p.player_lookup, o.bookmaker, o.points_line, o.opening_line,
-           o.bookmaker_last_update
-    FROM bettingpros o
-    JOIN bettingpros_players p
-      ON p.game_date = o.game_date AND p.spelling = o.spelling AND p.bp_team IS NOT DISTINCT FROM o.team_abbr
-    JOIN box b ON b.game_date = p.game_date AND b.team_abbr = p.team_abbr AND b.player_lookup = p.player_lookup
-    WHERE o.bookmaker_last_update < b.game_time_utc
-      AND ($as_of IS NULL OR o.bookmaker_last_update <= $as_of)
-),
-bettingpros_line AS MATERIALIZED (
-    SELECT * FROM bettingpros_pre_tip
-    QUALIFY row_number() OVER (PARTITION BY game_date, team_abbr, player_lookup
-                               ORDER BY CASE bookmaker WHEN 'draftkings' THEN 1 WHEN 'fanduel' THEN 2 ELSE 3 END,
-                                        bookmaker, bookmaker_last_update DESC, points_line) = 1
+    SELECT game_date, team_abbr, sum(odds_rows) AS rows_found, max(odds_last) AS last_updated
+    FROM lines WHERE odds_rows > 0 GROUP BY ALL
 ),
 bettingpros_seen AS (
-    SELECT game_date, team_abbr, count(*) AS rows_found, max(bookmaker_last_update) AS last_updated
-    FROM bettingpros_pre_tip GROUP BY ALL
+    SELECT game_date, team_abbr, sum(bp_rows) AS rows_found, max(bp_last) AS last_updated
+    FROM lines WHERE bp_rows > 0 GROUP BY ALL
 ),
 
 -- ── Registry (§0.2): the same season and team first; unresolved players keep their row ───────
@@ -529,8 +473,13 @@ joined AS (
            CASE WHEN pb.team_abbr IS NOT NULL THEN k END AS blk,
            pb.rows_found AS bdb_rows, pb.last_updated AS bdb_last,
            pn.rows_found AS nbac_pbp_rows, pn.last_updated AS nbac_pbp_last,
-           o.bookmaker AS odds_book, o.points_line AS odds_line, o.opening_line AS odds_opening,
-           bp.bookmaker AS bp_book, bp.points_line AS bp_line, bp.opening_line AS bp_opening,
+           CASE WHEN ln.line_feed = 'odds_api' THEN ln.points_line_source END AS odds_book,
+           CASE WHEN ln.line_feed = 'odds_api' THEN ln.points_line END AS odds_line,
+           CASE WHEN ln.line_feed = 'odds_api' THEN ln.opening_line END AS odds_opening,
+           CASE WHEN ln.line_feed = 'bettingpros' THEN ln.points_line_source END AS bp_book,
+           ln.bp_points_line AS bp_line,
+           CASE WHEN ln.line_feed = 'bettingpros' THEN ln.opening_line END AS bp_opening,
+           ln.tip_source AS line_tip_source, ln.name_method AS line_name_method,
            tt.fga AS team_fga, tt.fta AS team_fta, tt.tov AS team_tov, tt.minutes_dec AS team_minutes,
            tt.points AS team_points_box, ot.points AS opponent_points_box, tt.from_team_box,
            coalesce(gs1.rows_found, 0) + coalesce(gs2.rows_found, 0) AS gb_rows,
@@ -551,8 +500,7 @@ joined AS (
     LEFT JOIN shooter_stats sn
       ON sn.feed = 'nbac' AND sn.game_date = b.game_date AND sn.team_abbr = b.team_abbr AND sn.player_lookup = b.player_lookup
     LEFT JOIN blocker_stats k USING (game_date, team_abbr, player_lookup)
-    LEFT JOIN odds_line o USING (game_date, team_abbr, player_lookup)
-    LEFT JOIN bettingpros_line bp USING (game_date, team_abbr, player_lookup)
+    LEFT JOIN lines ln USING (game_date, team_abbr, player_lookup)
     LEFT JOIN team_totals tt USING (game_date, team_abbr)
     LEFT JOIN team_totals ot ON ot.game_date = b.game_date AND ot.team_abbr = b.opponent_team_abbr
     LEFT JOIN gamebook_seen gs1 USING (game_date, team_abbr)
@@ -700,8 +648,12 @@ final AS (
         box_source = 'bdl_boxscores' OR bdl_filled OR zone_feed = 'nbac'
             OR (odds_line IS NULL AND bp_line IS NOT NULL) AS quality_used_fallback,
         false AS quality_reconstructed,
+        -- How the line's prop name was matched to this player and which tip-off cut it
+        -- (sql/backcourt/pregame_lines.sql); NULL without a line.
         to_json({'sources_used': sources,
-                 'early_season': coalesce(game_date < opening_night + INTERVAL 14 DAY, false)})::VARCHAR
+                 'early_season': coalesce(game_date < opening_night + INTERVAL 14 DAY, false),
+                 'line_name_match': line_name_method,
+                 'line_tip_source': line_tip_source})::VARCHAR
             AS quality_metadata,
         issues,
         greatest(box_processed_at, CASE zone_feed WHEN 'bdb' THEN bdb_last WHEN 'nbac' THEN nbac_pbp_last END)

@@ -150,8 +150,7 @@ targets AS (
 -- The injury report, normalised once for both context models (sql/backcourt/injury_reports.sql).
 injuries AS (
     SELECT game_date, team_abbr, player_lookup, status, reason, published_at
-    FROM backcourt.injury_reports
-    WHERE game_date BETWEEN $start_date AND $end_date
+    FROM backcourt.injury_reports($start_date, $end_date)
 ),
 
 -- The latest league-wide report about the date published by the game's cutoff; a player left off
@@ -206,69 +205,35 @@ statuses AS (
     GROUP BY t.player_lookup, t.game_id, r.published_at, me.status_reason
 ),
 
-props AS (
-    SELECT
-        p.game_date,
-        coalesce(n.canonical, player_lookup(p.player_lookup)) AS player_lookup,
-        lower(p.bookmaker) AS book,
-        p.points_line,
-        p.snapshot_timestamp
-    FROM nba_raw.odds_api_player_points_props p
-    LEFT JOIN names n ON n.spelling = player_lookup(p.player_lookup)
-    WHERE p.game_date BETWEEN $start_date AND $end_date
-      AND p.points_line IS NOT NULL
+-- Prop names are resolved against the players the gamebook lists and those of the box score
+-- (player_game_summary's rows), or in a live run the rosters: the candidates player_game_summary
+-- passes to the same line picker (sql/backcourt/pregame_lines.sql), so the two tables agree on
+-- every line. Props are matched on (date, team, player): the feed's game ids may be reversed.
+line_candidates AS (
+    SELECT game_date, team_abbr, player_lookup, name
+    FROM backcourt.listed_players($start_date, $end_date)
+    UNION ALL
+    SELECT game_date, team_abbr, player_lookup, player_full_name
+    FROM nba_analytics.player_game_summary
+    WHERE game_date BETWEEN $start_date AND $end_date
 ),
 
--- Props are matched on (date, player): the feed's game ids may be reversed. Only snapshots taken
--- by the cutoff count; the reference took an arbitrary snapshot, in-game ones included (§10.3).
-target_props AS (
-    SELECT
-        t.player_lookup,
-        t.game_id,
-        p.book,
-        p.points_line,
-        p.snapshot_timestamp,
-        dense_rank() OVER (
-            PARTITION BY t.player_lookup, t.game_id
-            ORDER BY CASE p.book WHEN 'draftkings' THEN 1 WHEN 'fanduel' THEN 2 ELSE 3 END, p.book
-        ) AS book_rank,
-        row_number() OVER (
-            PARTITION BY t.player_lookup, t.game_id, p.book
-            ORDER BY p.snapshot_timestamp DESC, p.points_line DESC
-        ) AS newest,
-        row_number() OVER (
-            PARTITION BY t.player_lookup, t.game_id, p.book
-            ORDER BY p.snapshot_timestamp, p.points_line DESC
-        ) AS oldest,
-        count(*) OVER (PARTITION BY t.player_lookup, t.game_id) AS prop_rows,
-        max(p.snapshot_timestamp) OVER (PARTITION BY t.player_lookup, t.game_id) AS props_updated
-    FROM targets t
-    JOIN props p
-      ON p.player_lookup = t.player_lookup
-     AND p.game_date = t.game_date
-     AND p.snapshot_timestamp <= t.cutoff
-),
-
--- One line per player-game (the reference's props join could fan out, §6.1): the first
--- bookmaker by priority, its latest snapshot now and its earliest as the opening.
+-- One line per player-game (the reference's props join could fan out, §6.1): the last snapshot
+-- before tip-off (and the as-of time of a live run); the reference took an arbitrary snapshot,
+-- in-game ones included (§10.3).
 player_lines AS (
-    SELECT
-        player_lookup,
-        game_id,
-        any_value(book) AS book,
-        max(points_line) FILTER (WHERE newest = 1) AS current_line,
-        max(points_line) FILTER (WHERE oldest = 1) AS opening_line,
-        any_value(prop_rows) AS prop_rows,
-        any_value(props_updated) AS props_updated
-    FROM target_props
-    WHERE book_rank = 1
-    GROUP BY player_lookup, game_id
+    SELECT game_date, team_abbr, player_lookup,
+           points_line_source AS book, points_line AS current_line, opening_line,
+           line_rows AS prop_rows, line_updated_at AS props_updated, line_feed,
+           tip_source AS line_tip_source, name_method AS line_name_method
+    FROM backcourt.pregame_lines('line_candidates', $start_date, $end_date, $as_of)
 ),
 
 lined AS (
-    SELECT t.*, l.book, l.current_line, l.opening_line, l.prop_rows, l.props_updated
+    SELECT t.*, l.book, l.current_line, l.opening_line, l.prop_rows, l.props_updated, l.line_feed,
+           l.line_tip_source, l.line_name_method
     FROM targets t
-    LEFT JOIN player_lines l USING (player_lookup, game_id)
+    LEFT JOIN player_lines l USING (game_date, team_abbr, player_lookup)
 ),
 
 -- One integer per player-game, so that the history below (3.9 M rows over four seasons) is
@@ -475,7 +440,8 @@ graded AS (
             CASE WHEN nba_game_id IS NOT NULL THEN 'nbac_schedule' END,
             CASE WHEN source_nbac_schedule_last_updated IS NOT NULL
                  THEN 'upcoming_team_game_context' END,
-            CASE WHEN prop_rows > 0 THEN 'odds_api_player_points_props' END,
+            CASE line_feed WHEN 'odds_api' THEN 'odds_api_player_points_props'
+                           WHEN 'bettingpros' THEN 'bettingpros_player_points_props' END,
             CASE WHEN report_at IS NOT NULL THEN 'nbac_injury_report' END,
             CASE WHEN $mode = 'live' THEN 'espn_team_rosters' END
         ]))) AS VARCHAR) AS sources,
@@ -597,7 +563,10 @@ SELECT
     false AS quality_used_fallback,
     false AS quality_reconstructed,
     updated_at AS quality_calculated_at,
-    CAST(json_object('cutoff', CAST(cutoff AS VARCHAR), 'mode', $mode) AS VARCHAR) AS quality_metadata,
+    -- The line's feed, how its prop name was matched, and which tip-off cut it (pregame_lines).
+    CAST(json_object('cutoff', CAST(cutoff AS VARCHAR), 'mode', $mode, 'line_feed', line_feed,
+                     'line_name_match', line_name_method, 'line_tip_source', line_tip_source)
+         AS VARCHAR) AS quality_metadata,
     CAST(e30 AS INTEGER) AS expected_games_count,
     CAST(a30 AS INTEGER) AS actual_games_count,
     l30d_pct AS completeness_percentage,

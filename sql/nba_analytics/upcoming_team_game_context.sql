@@ -206,8 +206,7 @@ line_sources AS (
 -- The injury report, normalised once for both context models (sql/backcourt/injury_reports.sql).
 injuries AS (
     SELECT game_date, team_abbr, player_lookup, status, reason, published_at
-    FROM backcourt.injury_reports
-    WHERE game_date BETWEEN $start_date AND $end_date
+    FROM backcourt.injury_reports($start_date, $end_date)
 ),
 
 -- The latest league-wide report about the game's date published by the cutoff: a player left off

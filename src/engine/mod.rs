@@ -169,6 +169,10 @@ const SESSION_PRELUDE: &str = concat!(
 const SESSION_VIEWS: &str = concat!(
     include_str!("../../sql/backcourt/player_spellings.sql"),
     "\n",
+    include_str!("../../sql/backcourt/name_resolution.sql"),
+    "\n",
+    include_str!("../../sql/backcourt/pregame_lines.sql"),
+    "\n",
     include_str!("../../sql/backcourt/injury_reports.sql"),
     "\n",
     include_str!("../../sql/backcourt/game_dates.sql"),

@@ -307,6 +307,10 @@ static TABLES: &[TableDef] = &[
             TableId::UpcomingTeamGameContext,
             TableId::NbacSchedule,
             TableId::OddsApiPlayerPointsProps,
+            TableId::BettingprosPlayerPointsProps,
+            // The gamebook's listing: the candidates prop names are resolved against.
+            TableId::NbacGamebookPlayerStats,
+            TableId::BdlPlayerBoxscores,
             TableId::EspnTeamRosters,
             TableId::NbacInjuryReport,
             TableId::NbaPlayersRegistry,

@@ -5,7 +5,7 @@
 //! output table's name, so the coverage matrix joins failures to the registry
 //! directly (principle 10: one category enum for writers and readers).
 
-use super::{columns, Dataset, Producer, TableDef, TableId};
+use super::{columns, sql_model, Dataset, Producer, TableDef, TableId};
 
 pub(super) fn def(id: TableId) -> &'static TableDef {
     TABLES
@@ -41,4 +41,58 @@ static TABLES: &[TableDef] = &[TableDef {
     ],
     upstream: &[],
     producer: Producer::Unbuilt,
+},
+TableDef {
+    id: TableId::NameMatches,
+    dataset: Dataset::NbaProcessing,
+    name: "name_matches",
+    doc: "one row per feed spelling resolved to a player other than by identity, with the method",
+    date_column: Some("game_date"),
+    grain: &["game_date", "feed", "source_lookup", "scope_teams"],
+    columns: columns![
+        game_date: Date, feed: Varchar, source_lookup: Varchar, source_name: Varchar,
+        // The teams the feed row may belong to (comma-separated; NULL: any team that date)
+        scope_teams: Varchar,
+        // Whom it names, and how (alias | suffix | fuzzy | surname)
+        player_lookup: Varchar, team_abbr: Varchar, method: Varchar,
+        feed_rows: Bigint, candidates: Integer,
+    ],
+    upstream: NAME_FEEDS,
+    producer: sql_model!("nba_processing", "name_matches"),
+},
+TableDef {
+    id: TableId::UnresolvedNames,
+    dataset: Dataset::NbaProcessing,
+    name: "unresolved_names",
+    doc: "one row per feed spelling no player of its game resolves to, with the rows it left unread",
+    date_column: Some("game_date"),
+    grain: &["game_date", "feed", "source_lookup", "scope_teams"],
+    columns: columns![
+        game_date: Date, feed: Varchar, source_lookup: Varchar, source_name: Varchar,
+        scope_teams: Varchar,
+        // no_match | ambiguous | no_candidates (no player listed for the scope)
+        reason: Varchar,
+        feed_rows: Bigint, candidates: Integer,
+        // The scope's player whose lookup is closest: a hint for an alias, never applied
+        closest_player: Varchar,
+    ],
+    upstream: NAME_FEEDS,
+    producer: sql_model!("nba_processing", "unresolved_names"),
 }];
+
+/// What the name tables read: the feeds whose names they resolve, and the
+/// players the games list (sql/backcourt/name_resolution.sql).
+const NAME_FEEDS: &[TableId] = &[
+    TableId::OddsApiPlayerPointsProps,
+    TableId::BettingprosPlayerPointsProps,
+    TableId::NbacInjuryReport,
+    TableId::BigdataballPlayByPlay,
+    TableId::NbacPlayByPlay,
+    TableId::NbacGamebookPlayerStats,
+    TableId::BdlPlayerBoxscores,
+    TableId::EspnTeamRosters,
+    TableId::NbacSchedule,
+    TableId::NbaPlayersRegistry,
+    TableId::PlayerAliases,
+    TableId::PlayerGameSummary,
+];

@@ -258,4 +258,17 @@ static TABLES: &[TableDef] = &[
         upstream: &[],
         producer: Producer::Generator,
     },
+    TableDef {
+        id: TableId::PlayerSpellings,
+        dataset: Dataset::NbaSynthetic,
+        name: "player_spellings",
+        doc: "how each feed of the synthetic league spells each player of a season (name-resolution truth)",
+        date_column: None,
+        grain: &["season_year", "feed", "spelling"],
+        columns: columns![
+            season_year: Integer, feed: Varchar, spelling: Varchar, player_lookup: Varchar,
+        ],
+        upstream: &[],
+        producer: Producer::Generator,
+    },
 ];

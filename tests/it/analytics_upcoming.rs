@@ -623,6 +623,7 @@ fn live_season() -> &'static LiveSeason {
             seasons: parse_seasons("2023-24").expect("season"),
             seed: 11,
             scheduled_last_day: true,
+            realistic: false,
         });
         fixtures::write(&lake, &league).expect("write");
         let day = league.span.end;

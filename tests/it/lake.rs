@@ -154,6 +154,7 @@ fn generate_season(seed: u64) -> (tempfile::TempDir, League) {
         seasons: parse_seasons("2023-24").expect("season"),
         seed,
         scheduled_last_day: false,
+        realistic: false,
     });
     fixtures::write(&open(dir.path()), &league).expect("write league");
     (dir, league)

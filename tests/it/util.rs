@@ -43,6 +43,7 @@ pub fn league() -> &'static Lake {
                 seasons: parse_seasons(SEASONS).expect("seasons"),
                 seed: SEED,
                 scheduled_last_day: false,
+                realistic: false,
             };
             fixtures::write(&lake, &fixtures::generate(&config)).expect("write league");
             (dir, lake)
