@@ -134,6 +134,7 @@ pub fn cmd_run(root: &str, args: &RunArgs, json: bool) -> Result<()> {
 pub fn report_run(root: &str, options: &RunOptions, report: &RunReport, json: bool) -> Result<()> {
     let summary = summary_table(report)?;
     let retry = retry_command(root, options, &report.unfinished_dates());
+    let unresolved = run_unresolved_names(root, report)?;
     if json {
         let out = serde_json::json!({
             "run_id": report.run_id,
@@ -143,6 +144,10 @@ pub fn report_run(root: &str, options: &RunOptions, report: &RunReport, json: bo
             "failed": report.outcomes.iter().flat_map(|(t, o)| o.failed.iter().map(move |(d, e)| serde_json::json!({"table": t.to_string(), "date": d, "error": e}))).collect::<Vec<_>>(),
             "blocked": report.outcomes.iter().flat_map(|(t, o)| o.blocked.iter().map(move |(d, s)| serde_json::json!({"table": t.to_string(), "date": d, "reason": s.to_string()}))).collect::<Vec<_>>(),
             "retry": retry,
+            "unresolved_names": unresolved.as_ref().map(|(range, feeds)| serde_json::json!({
+                "range": range.to_string(),
+                "feeds": feeds.iter().map(|f| serde_json::json!({"feed": f.feed, "names": f.spellings, "rows": f.rows})).collect::<Vec<_>>(),
+            })),
         });
         writeln!(std::io::stdout(), "{}", serde_json::to_string_pretty(&out)?)?;
     } else {
@@ -177,6 +182,9 @@ pub fn report_run(root: &str, options: &RunOptions, report: &RunReport, json: bo
                 arrow::util::pretty::pretty_format_batches(&[summary])?
             )?;
         }
+        if let Some((range, feeds)) = &unresolved {
+            writeln!(out, "{}", coverage::unresolved_line(*range, feeds))?;
+        }
         for (table, o) in &report.outcomes {
             for (date, error) in &o.failed {
                 writeln!(out, "FAILED  {table} {date}: {error}")?;
@@ -190,6 +198,34 @@ pub fn report_run(root: &str, options: &RunOptions, report: &RunReport, json: bo
         }
     }
     check_run(root, options, report)
+}
+
+/// The unresolved player names over the run's days, per feed, when the run
+/// computed `nba_processing.unresolved_names` (every run of the whole
+/// pipeline does): the run summary counts what the models could not use.
+fn run_unresolved_names(
+    root: &str,
+    report: &RunReport,
+) -> Result<Option<(DateRange, Vec<coverage::UnresolvedFeed>)>> {
+    let ran = report
+        .plan
+        .tables
+        .iter()
+        .any(|t| t.table == TableId::UnresolvedNames);
+    let (Some(&first), Some(&last)) = (
+        report.selection.dates.first(),
+        report.selection.dates.last(),
+    ) else {
+        return Ok(None);
+    };
+    if !ran {
+        return Ok(None);
+    }
+    let range = DateRange::new(first, last).expect("selection dates are sorted");
+    let lake = Lake::open(root)?;
+    let engine = backcourt::engine::Engine::open(&lake)?;
+    let feeds = coverage::unresolved_names(&engine, range, coverage::NamesFrom::Table)?;
+    Ok(Some((range, feeds)))
 }
 
 /// `Err` (exit 1) when a date of the run failed or was blocked, naming the
@@ -546,6 +582,9 @@ pub fn cmd_coverage(root: &str, args: &CoverageArgs, json: bool) -> Result<()> {
          scores (players who played) give it; a mark after: ~ stale, ! failed, x blocked, ? missing\n\
          (never computed or partition deleted), b bootstrap (nothing owed); no mark: done and current."
     );
+    let engine = backcourt::engine::Engine::open(&lake)?;
+    let unresolved = coverage::unresolved_names(&engine, range, coverage::NamesFrom::Table)?;
+    println!("{}", coverage::unresolved_line(range, &unresolved));
     Ok(())
 }
 
@@ -653,6 +692,12 @@ pub fn cmd_preflight(root: &str, args: &PreflightArgs, json: bool) -> Result<()>
             )?],
             false,
         )?;
+    }
+    if !json {
+        // What the run will not be able to use, resolved from the feeds as they are now.
+        let engine = backcourt::engine::Engine::open(&lake)?;
+        let unresolved = coverage::unresolved_names(&engine, range, coverage::NamesFrom::Feeds)?;
+        println!("{}", coverage::unresolved_line(range, &unresolved));
     }
     let bad: Vec<String> = checks
         .iter()

@@ -11,15 +11,15 @@
 --   exact    the spelling is the candidate's lookup (or that of his listed name)
 --   alias    the spelling is one the registry or alias table gives the candidate (rank 2-3 of
 --            backcourt.player_spellings)
---   suffix   equal once suffixes (Jr, Sr, II-V) are dropped and accented letters deleted or
---            transliterated, on either side
+--   suffix   equal once suffixes (Jr, Sr, II-V) are dropped, accented letters deleted or
+--            transliterated, and "Last, First" turned round, on either side
 --   fuzzy    same last name, and one first name is a prefix of the other (Nic/Nicolas, Herb/Herbert)
 --   surname  same last name, and the only candidate of the game with it (Bub/Carlton Carrington);
 --            also the only feed spelling of the game with it, and not a candidate already taken by
 --            an earlier method
 --
--- A method that finds two players is an ambiguity: the row stays unresolved (reason 'ambiguous'),
--- never a guess. Every resolution other than 'exact' is recorded in nba_processing.name_matches,
+-- A method that finds two players, or a surname two players of the game share, is an ambiguity:
+-- the row stays unresolved (reason 'ambiguous'), never a guess. Every resolution other than 'exact' is recorded in nba_processing.name_matches,
 -- and every unresolved spelling in nba_processing.unresolved_names, with the rows it left behind.
 
 -- backcourt.name_key(name): the parts of a display name that methods compare, as lookups:
@@ -148,6 +148,13 @@ by_surname AS (
     )
     WHERE rank = 4 OR (players = 1 AND same_last = 1)
 ),
+-- Spellings whose surname names several players of the scope: ambiguous, if nothing else matched.
+collisions AS (
+    SELECT feed, game_date, teams, spelling
+    FROM by_parts
+    GROUP BY ALL
+    HAVING count(DISTINCT player_lookup) > 1
+),
 matches AS (
     SELECT feed, game_date, teams, spelling, player_lookup, team_abbr, rank FROM by_form
     UNION ALL
@@ -177,7 +184,7 @@ SELECT
     CASE WHEN b.players = 1 THEN b.player_lookup END AS player_lookup,
     CASE WHEN b.players = 1 THEN b.team_abbr END AS team_abbr,
     CASE WHEN b.players = 1 THEN ['exact', 'alias', 'suffix', 'fuzzy', 'surname'][b.rank] END AS method,
-    CASE WHEN b.players > 1 THEN 'ambiguous'
+    CASE WHEN b.players > 1 OR (b.players IS NULL AND x.spelling IS NOT NULL) THEN 'ambiguous'
          WHEN b.players IS NULL AND z.candidates = 0 THEN 'no_candidates'
          WHEN b.players IS NULL THEN 'no_match' END AS reason,
     z.candidates
@@ -185,6 +192,9 @@ FROM spellings s
 LEFT JOIN best b
   ON b.feed = s.feed AND b.game_date = s.game_date AND b.teams IS NOT DISTINCT FROM s.teams
  AND b.spelling = s.spelling
+LEFT JOIN collisions x
+  ON x.feed = s.feed AND x.game_date = s.game_date AND x.teams IS NOT DISTINCT FROM s.teams
+ AND x.spelling = s.spelling
 JOIN scope_sizes z ON z.game_date = s.game_date AND z.teams IS NOT DISTINCT FROM s.teams;
 
 -- backcourt.listed_players(start_date, end_date): the players the games of the range list, as

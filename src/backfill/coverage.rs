@@ -357,3 +357,81 @@ fn teams_with_rows(
     }
     Ok(out)
 }
+
+/// Player names one feed carried over a range that no player of their game
+/// answers to (sql/backcourt/name_resolution.sql): each row behind them is a
+/// line, an injury status or a shot that no model used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnresolvedFeed {
+    /// The raw table (`odds_api_player_points_props`, ...).
+    pub feed: String,
+    /// Distinct (date, scope, spelling) left unresolved.
+    pub spellings: u64,
+    /// The feed rows they stand for.
+    pub rows: u64,
+}
+
+/// Where [`unresolved_names`] reads from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NamesFrom {
+    /// `nba_processing.unresolved_names`, as the last run wrote it.
+    Table,
+    /// The raw feeds, resolved now (before a run: `preflight`).
+    Feeds,
+}
+
+/// The unresolved names of `range` per feed, most rows first.
+pub fn unresolved_names(
+    engine: &Engine,
+    range: DateRange,
+    from: NamesFrom,
+) -> Result<Vec<UnresolvedFeed>, run::Error> {
+    let source = match from {
+        NamesFrom::Table => format!(
+            "SELECT feed, feed_rows FROM {} WHERE game_date BETWEEN $start_date AND $end_date",
+            TableId::UnresolvedNames
+        ),
+        NamesFrom::Feeds => "SELECT feed, feed_rows \
+             FROM backcourt.feed_name_resolution($start_date, $end_date) \
+             WHERE player_lookup IS NULL"
+            .to_string(),
+    };
+    let sql = bind_params(
+        &format!(
+            "SELECT feed, count(*)::BIGINT, sum(feed_rows)::BIGINT FROM ({source}) \
+             GROUP BY feed ORDER BY 3 DESC, 1"
+        ),
+        &ModelParams::historical(range),
+    )?;
+    let mut out = Vec::new();
+    for b in engine.query(&sql)? {
+        let feeds = b.column(0).as_string::<i32>();
+        let spellings = b.column(1).as_primitive::<arrow::datatypes::Int64Type>();
+        let rows = b.column(2).as_primitive::<arrow::datatypes::Int64Type>();
+        for i in 0..b.num_rows() {
+            out.push(UnresolvedFeed {
+                feed: feeds.value(i).to_string(),
+                spellings: spellings.value(i) as u64,
+                rows: rows.value(i) as u64,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// One line for a person: "unresolved names 2024-01-01..2024-01-31: 595 rows of
+/// odds_api_player_points_props (177 names), ... (nba_processing.unresolved_names)".
+pub fn unresolved_line(range: DateRange, feeds: &[UnresolvedFeed]) -> String {
+    if feeds.is_empty() {
+        return format!("Unresolved player names {range}: none.");
+    }
+    let parts: Vec<String> = feeds
+        .iter()
+        .map(|f| format!("{} rows of {} ({} names)", f.rows, f.feed, f.spellings))
+        .collect();
+    format!(
+        "Unresolved player names {range}: {} (see {}; an alias in nba_reference.player_aliases resolves one).",
+        parts.join(", "),
+        TableId::UnresolvedNames
+    )
+}

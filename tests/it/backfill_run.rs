@@ -464,10 +464,20 @@ fn a_changed_raw_date_replans_only_what_reads_it_and_the_resume_matches_a_fresh_
             "{t}: plans dates before {d}: {run:?}"
         );
     }
-    // What reads the player summaries over a window is planned through it.
+    // The upcoming context reads the box scores itself (to resolve prop
+    // names against who played), so its own inputs changed; what reads the
+    // player summaries over a window is planned through them.
     assert_eq!(
         planned[&TableId::UpcomingPlayerGameContext].get(&d),
-        Some(&"upstream player_game_summary runs".to_string())
+        Some(&"stale: inputs changed".to_string())
+    );
+    let next_cache = planned[&TableId::PlayerDailyCache]
+        .iter()
+        .find(|(day, _)| **day > d)
+        .map(|(_, why)| why.as_str());
+    assert!(
+        next_cache.is_some_and(|why| why.starts_with("upstream ")),
+        "player_daily_cache after {d} is planned through its upstreams: {next_cache:?}"
     );
 
     let before = outputs(path);

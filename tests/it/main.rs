@@ -15,6 +15,7 @@ mod engine_held;
 mod import;
 mod lake;
 mod league;
+mod name_resolution;
 mod precompute_factors;
 mod precompute_features;
 mod precompute_replay;
