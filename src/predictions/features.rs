@@ -154,6 +154,38 @@ impl Features {
     }
 }
 
+/// Which of [`FEATURE_NAMES`] hold the store's default rather than a value
+/// computed from data: `feature_sources` tags each value `phase4`, `phase3`,
+/// `calculated` or `default` (sql/nba_predictions/ml_feature_store_v2.sql). A
+/// default (0.30 of shots in the paint, 112 for a defence, …) is a stand-in,
+/// not information, and a system must not read it as a signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Defaults(u32);
+
+impl Defaults {
+    /// No feature is a default (also what a row without `feature_sources` reads as).
+    pub const NONE: Defaults = Defaults(0);
+
+    /// The features named in `names` (each one of [`FEATURE_NAMES`]) are defaults.
+    pub fn of(names: &[&str]) -> Defaults {
+        Defaults(names.iter().fold(0, |bits, name| {
+            let i = FEATURE_NAMES
+                .iter()
+                .position(|n| n == name)
+                .unwrap_or_else(|| panic!("`{name}` is not a feature of v1_baseline_25"));
+            bits | 1 << i
+        }))
+    }
+
+    /// Whether the feature `name` (one of [`FEATURE_NAMES`]) is a default.
+    pub fn has(self, name: &str) -> bool {
+        FEATURE_NAMES
+            .iter()
+            .position(|n| *n == name)
+            .is_some_and(|i| self.0 & (1 << i) != 0)
+    }
+}
+
 /// Where each of [`FEATURE_NAMES`] sits in a stored `feature_names` list;
 /// built once per distinct list.
 #[derive(Debug, Clone)]
@@ -197,6 +229,25 @@ impl FeatureLayout {
             *slot = value;
         }
         Ok(Features::from_array(out))
+    }
+
+    /// Which features a stored `feature_sources` list (in the stored names'
+    /// order) marks `default`. A list of another length is an error, as for
+    /// the values.
+    pub fn defaults<S: AsRef<str>>(&self, sources: &[S]) -> Result<Defaults, FeatureError> {
+        if sources.len() != self.len {
+            return Err(FeatureError::Length {
+                names: self.len,
+                values: sources.len(),
+            });
+        }
+        let bits = self
+            .positions
+            .iter()
+            .enumerate()
+            .filter(|&(_, &pos)| sources[pos].as_ref() == "default")
+            .fold(0, |bits, (i, _)| bits | 1 << i);
+        Ok(Defaults(bits))
     }
 }
 

@@ -17,9 +17,13 @@ pub const MAX_MATCHES: usize = 20;
 /// With fewer matches than this there is no prediction.
 pub const MIN_MATCHES: usize = 5;
 /// History: the player's games in the last this many days, newest first …
-pub const HISTORY_DAYS: i64 = 90;
+/// A year, so that it reaches across the off-season: the reference's 90 days
+/// leave each season's first weeks without a single earlier game (the
+/// off-season is about four months), and the system predicted 76 % of the
+/// generated league's player-games.
+pub const HISTORY_DAYS: i64 = 365;
 /// … at most this many of them.
-pub const HISTORY_GAMES: usize = 30;
+pub const HISTORY_GAMES: usize = 60;
 
 /// The opponent's defence relative to the league that date: elite more than
 /// 2 rating points better (lower) than the league mean, weak 3 or more
@@ -154,13 +158,16 @@ pub fn predict(s: &Subject, history: &[PastGame]) -> Result<Prediction, TooFewSi
     let weight: f64 = matches.iter().map(|m| m.0 / 100.0).sum();
     let baseline = matches.iter().map(|m| m.1 * m.0 / 100.0).sum::<f64>() / weight;
     let f = s.features;
+    // No venue or fatigue term: the matched games were chosen for the same
+    // venue and rest, so their points already carry both (the reference added
+    // +0.8 at home / −0.5 away and (fatigue − 70) × 0.015 on top, which with
+    // the store's fresh 100 gave nearly every player +0.45 and the system a
+    // bias of +0.48 points on the generated league).
     let adjustments = Adjustments {
-        fatigue: round_to((f.fatigue_score - 70.0) * 0.015, 2),
         shot_zone: round_to(0.4 * f.shot_zone_mismatch_score, 2),
         pace: round_to(0.8 * f.pace_score, 2),
         usage_spike: round_to(0.8 * f.usage_spike_score, 2),
-        home_away: if now.home { 0.8 } else { -0.5 },
-        other: 0.0,
+        ..Adjustments::default()
     };
     let points = round_to(clamp_points(baseline + adjustments.total()), 2);
     let n = matches.len() as f64;
