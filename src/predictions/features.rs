@@ -255,6 +255,10 @@ impl FeatureLayout {
 mod tests {
     use super::*;
 
+    fn names_reversed() -> Vec<&'static str> {
+        FEATURE_NAMES.iter().rev().copied().collect()
+    }
+
     #[test]
     fn names_are_matched_wherever_they_sit_and_a_missing_one_is_named() {
         let mut names: Vec<&str> = FEATURE_NAMES.iter().rev().copied().collect();
@@ -275,6 +279,23 @@ mod tests {
             layout.read(&values[..24]),
             Err(FeatureError::Length { .. })
         ));
+        // Sources are matched through the same layout: reversed names, so the
+        // stored list's last entry is the first feature's.
+        let reversed = FeatureLayout::new(&names_reversed()).unwrap();
+        let mut sources = vec!["phase4"; 25];
+        sources[24] = "default"; // points_avg_last_5
+        sources[4] = "default"; // FEATURE_NAMES[20], pct_three
+        let d = reversed.defaults(&sources).unwrap();
+        assert_eq!(d, Defaults::of(&["points_avg_last_5", "pct_three"]));
+        assert!(d.has("pct_three") && !d.has("pct_paint"));
+        assert!(matches!(
+            reversed.defaults(&sources[..24]),
+            Err(FeatureError::Length { .. })
+        ));
+        assert_eq!(
+            reversed.defaults(&["calculated"; 25]).unwrap(),
+            Defaults::NONE
+        );
         let mut nan = values.clone();
         nan[3] = f64::NAN;
         assert!(matches!(
