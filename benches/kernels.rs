@@ -140,6 +140,7 @@ fn synthetic_inputs() -> Inputs {
                 game_date: start + chrono::Days::new(d),
                 game_id: "g".into(),
                 features: f,
+                defaults: Default::default(),
                 feature_quality: 90.0,
                 days_rest: Some(rng.random_range(1..5)),
                 line: Some(level.round() + 0.5),

@@ -9,6 +9,8 @@ SELECT
     m.game_id,
     from_json(m.feature_names, '["VARCHAR"]') AS feature_names,
     CAST(m.features AS DOUBLE[]) AS features,
+    -- Which values are the store's defaults (a system must not read a default as a signal).
+    from_json(m.feature_sources, '["VARCHAR"]') AS feature_sources,
     CAST(m.feature_quality_score AS DOUBLE) AS feature_quality_score,
     CAST(m.days_rest AS INTEGER) AS days_rest,
     CAST(u.current_points_line AS DOUBLE) AS line,

@@ -154,6 +154,38 @@ impl Features {
     }
 }
 
+/// Which of [`FEATURE_NAMES`] hold the store's default rather than a value
+/// computed from data: `feature_sources` tags each value `phase4`, `phase3`,
+/// `calculated` or `default` (sql/nba_predictions/ml_feature_store_v2.sql). A
+/// default (0.30 of shots in the paint, 112 for a defence, …) is a stand-in,
+/// not information, and a system must not read it as a signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Defaults(u32);
+
+impl Defaults {
+    /// No feature is a default (also what a row without `feature_sources` reads as).
+    pub const NONE: Defaults = Defaults(0);
+
+    /// The features named in `names` (each one of [`FEATURE_NAMES`]) are defaults.
+    pub fn of(names: &[&str]) -> Defaults {
+        Defaults(names.iter().fold(0, |bits, name| {
+            let i = FEATURE_NAMES
+                .iter()
+                .position(|n| n == name)
+                .unwrap_or_else(|| panic!("`{name}` is not a feature of v1_baseline_25"));
+            bits | 1 << i
+        }))
+    }
+
+    /// Whether the feature `name` (one of [`FEATURE_NAMES`]) is a default.
+    pub fn has(self, name: &str) -> bool {
+        FEATURE_NAMES
+            .iter()
+            .position(|n| *n == name)
+            .is_some_and(|i| self.0 & (1 << i) != 0)
+    }
+}
+
 /// Where each of [`FEATURE_NAMES`] sits in a stored `feature_names` list;
 /// built once per distinct list.
 #[derive(Debug, Clone)]
@@ -198,11 +230,34 @@ impl FeatureLayout {
         }
         Ok(Features::from_array(out))
     }
+
+    /// Which features a stored `feature_sources` list (in the stored names'
+    /// order) marks `default`. A list of another length is an error, as for
+    /// the values.
+    pub fn defaults<S: AsRef<str>>(&self, sources: &[S]) -> Result<Defaults, FeatureError> {
+        if sources.len() != self.len {
+            return Err(FeatureError::Length {
+                names: self.len,
+                values: sources.len(),
+            });
+        }
+        let bits = self
+            .positions
+            .iter()
+            .enumerate()
+            .filter(|&(_, &pos)| sources[pos].as_ref() == "default")
+            .fold(0, |bits, (i, _)| bits | 1 << i);
+        Ok(Defaults(bits))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn names_reversed() -> Vec<&'static str> {
+        FEATURE_NAMES.iter().rev().copied().collect()
+    }
 
     #[test]
     fn names_are_matched_wherever_they_sit_and_a_missing_one_is_named() {
@@ -224,6 +279,23 @@ mod tests {
             layout.read(&values[..24]),
             Err(FeatureError::Length { .. })
         ));
+        // Sources are matched through the same layout: reversed names, so the
+        // stored list's last entry is the first feature's.
+        let reversed = FeatureLayout::new(&names_reversed()).unwrap();
+        let mut sources = vec!["phase4"; 25];
+        sources[24] = "default"; // points_avg_last_5
+        sources[4] = "default"; // FEATURE_NAMES[20], pct_three
+        let d = reversed.defaults(&sources).unwrap();
+        assert_eq!(d, Defaults::of(&["points_avg_last_5", "pct_three"]));
+        assert!(d.has("pct_three") && !d.has("pct_paint"));
+        assert!(matches!(
+            reversed.defaults(&sources[..24]),
+            Err(FeatureError::Length { .. })
+        ));
+        assert_eq!(
+            reversed.defaults(&["calculated"; 25]).unwrap(),
+            Defaults::NONE
+        );
         let mut nan = values.clone();
         nan[3] = f64::NAN;
         assert!(matches!(

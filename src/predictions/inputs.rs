@@ -9,7 +9,7 @@ use arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
 use arrow::datatypes::{Date32Type, Float64Type, Int32Type};
 use chrono::NaiveDate;
 
-use super::features::{FeatureLayout, Features};
+use super::features::{Defaults, FeatureLayout, Features};
 use super::systems::Subject;
 use crate::dates::{date32_to_date, DateRange};
 use crate::engine::{self, Engine, ModelParams};
@@ -21,6 +21,8 @@ pub struct InputRow {
     pub game_date: NaiveDate,
     pub game_id: Arc<str>,
     pub features: Features,
+    /// The features whose stored source is `default`.
+    pub defaults: Defaults,
     pub feature_quality: f64,
     pub days_rest: Option<i32>,
     /// The real pre-game line, if a book posted one.
@@ -77,6 +79,7 @@ impl Inputs {
             let game_ids = column(b, "game_id", |a| a.as_string_opt::<i32>())?;
             let names = column(b, "feature_names", |a| a.as_list_opt::<i32>())?;
             let values = column(b, "features", |a| a.as_list_opt::<i32>())?;
+            let sources = column(b, "feature_sources", |a| a.as_list_opt::<i32>())?;
             let quality = column(b, "feature_quality_score", |a| {
                 a.as_primitive_opt::<Float64Type>()
             })?;
@@ -117,12 +120,20 @@ impl Inputs {
                     .iter()
                     .map(|v| v.unwrap_or(f64::NAN))
                     .collect();
-                let features = layout
-                    .as_ref()
-                    .expect("set above")
-                    .1
-                    .read(&row_values)
-                    .map_err(feature_error)?;
+                let parsed = &layout.as_ref().expect("set above").1;
+                let features = parsed.read(&row_values).map_err(feature_error)?;
+                // A row written without sources reads as having no defaults.
+                let defaults = if sources.is_valid(i) {
+                    let row_sources = sources.value(i);
+                    let row_sources: Vec<&str> = row_sources
+                        .as_string::<i32>()
+                        .iter()
+                        .map(|s| s.unwrap_or_default())
+                        .collect();
+                    parsed.defaults(&row_sources).map_err(feature_error)?
+                } else {
+                    Defaults::NONE
+                };
                 let player_lookup = match &last_player {
                     Some(p) if &**p == player => p.clone(),
                     _ => {
@@ -140,6 +151,7 @@ impl Inputs {
                     game_date: date,
                     game_id,
                     features,
+                    defaults,
                     feature_quality: opt(quality, i).unwrap_or(0.0),
                     days_rest: rest.is_valid(i).then(|| rest.value(i)),
                     line: opt(line, i),
@@ -183,6 +195,7 @@ impl Inputs {
         let r = &self.rows[i];
         Subject {
             features: &r.features,
+            defaults: r.defaults,
             line: r.line,
             league_def_rating: self.league_def_rating[&r.game_date],
             days_rest: r.days_rest,

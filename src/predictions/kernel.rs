@@ -3,8 +3,9 @@
 //! earlier rows, the similarity prediction.
 //!
 //! A row's history is the block of rows just before it (rows are sorted by
-//! player and date), cut at 90 days and 30 games, and only rows with a date
-//! strictly before it; its own points are never read.
+//! player and date), cut at [`similarity::HISTORY_DAYS`] days and
+//! [`similarity::HISTORY_GAMES`] games, and only rows with a date strictly
+//! before it; its own points are never read.
 
 use chrono::NaiveDate;
 use rayon::prelude::*;

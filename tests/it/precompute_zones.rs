@@ -767,3 +767,283 @@ fn psza_short_history_is_expected_incomplete_or_insufficient_by_team_games() {
     );
     assert!(missing.is_empty(), "failures have no rows: {missing:?}");
 }
+
+// ── player_shot_zone_analysis on real-shaped inputs: games without zone data ────────────────
+
+/// The columns of [`pgs_real_sql`]'s rows: zone attempts and makes (NULL paint and mid-range
+/// where the game has no play-by-play), the box score's field-goal attempts and makes, and
+/// assisted makes (NULL without play-by-play).
+const PGS_REAL_COLS: &str = "player, team, game_date, pa, pm, ma, mm, ta, tm, fga, fgm, ast";
+
+/// `nba_analytics.player_game_summary` rows shaped like the real feed's recent seasons: threes,
+/// field goals, free throws (2 made) and points come from the box score whatever the zones.
+fn pgs_real_sql(rows: &str) -> String {
+    format!(
+        "SELECT player AS player_lookup, player || '_001' AS universal_player_id,
+            strftime(game_date, '%Y%m%d') || '_' || team AS game_id, game_date,
+            team AS team_abbr, 'OPP' AS opponent_team_abbr, 2023 AS season_year,
+            30.0 AS minutes_played, true AS is_active, fga AS fg_attempts, fgm AS fg_makes,
+            2 AS ft_makes, 2 * (fgm - tm) + tm * 3 + 2 AS points,
+            CAST(pa AS INTEGER) AS paint_attempts, CAST(pm AS INTEGER) AS paint_makes,
+            CAST(ma AS INTEGER) AS mid_range_attempts, CAST(mm AS INTEGER) AS mid_range_makes,
+            ta AS three_pt_attempts, tm AS three_pt_makes,
+            CAST(ast AS INTEGER) AS assisted_fg_makes,
+            CAST(fgm - ast AS INTEGER) AS unassisted_fg_makes,
+            md5(player || game_date) AS data_hash, game_date + INTERVAL 6 HOUR AS processed_at
+        FROM (
+            {rows}
+        ) r({PGS_REAL_COLS})"
+    )
+}
+
+/// BOS's players (the schedule of [`psza_schedule_sql`]), each also playing on D:
+///
+/// * nopbp, 12 games before D, none with zone data: 5 threes (2 made), 12 field goals (5).
+/// * mixguy, 10 games: the 4 latest (i = 0..3) without zone data, 10 threes (3 made), 15 field
+///   goals (6); the 6 older ones paint 2/4, mid 1/2, threes 1/4, 10 field goals (4), 2 assisted.
+/// * nineguy, 10 games: the latest without zone data, the 9 older paint 3/5, mid 1/2, threes
+///   1/3, 10 field goals (5), 1 assisted.
+fn psza_real_rows() -> String {
+    let zones = |name: &str, n: usize, cols: [&str; 9]| {
+        generated(&format!("'{name}', 'BOS'"), n, "i + 1", &cols)
+    };
+    [
+        zones(
+            "nopbp",
+            12,
+            ["NULL", "NULL", "NULL", "NULL", "5", "2", "12", "5", "NULL"],
+        ),
+        zones(
+            "mixguy",
+            10,
+            [
+                "CASE WHEN i < 4 THEN NULL ELSE 4 END",
+                "CASE WHEN i < 4 THEN NULL ELSE 2 END",
+                "CASE WHEN i < 4 THEN NULL ELSE 2 END",
+                "CASE WHEN i < 4 THEN NULL ELSE 1 END",
+                "CASE WHEN i < 4 THEN 10 ELSE 4 END",
+                "CASE WHEN i < 4 THEN 3 ELSE 1 END",
+                "CASE WHEN i < 4 THEN 15 ELSE 10 END",
+                "CASE WHEN i < 4 THEN 6 ELSE 4 END",
+                "CASE WHEN i < 4 THEN NULL ELSE 2 END",
+            ],
+        ),
+        zones(
+            "nineguy",
+            10,
+            [
+                "CASE WHEN i = 0 THEN NULL ELSE 5 END",
+                "CASE WHEN i = 0 THEN NULL ELSE 3 END",
+                "CASE WHEN i = 0 THEN NULL ELSE 2 END",
+                "CASE WHEN i = 0 THEN NULL ELSE 1 END",
+                "3",
+                "1",
+                "10",
+                "5",
+                "CASE WHEN i = 0 THEN NULL ELSE 1 END",
+            ],
+        ),
+        format!(
+            "SELECT p, 'BOS', DATE '{D}', NULL, NULL, NULL, NULL, 4, 1, 10, 4, NULL
+             FROM (VALUES ('nopbp'), ('mixguy'), ('nineguy')) v(p)"
+        ),
+    ]
+    .join("\nUNION ALL\n")
+}
+
+fn psza_real_scenario() -> &'static Lake {
+    static LAKE: OnceLock<(tempfile::TempDir, Lake)> = OnceLock::new();
+    &LAKE
+        .get_or_init(|| {
+            let (dir, lake) = lake_with(&[
+                (TableId::NbacSchedule, &psza_schedule_sql()),
+                (TableId::PlayerGameSummary, &pgs_real_sql(&psza_real_rows())),
+            ]);
+            for table in [
+                PSZA,
+                TDZA,
+                TableId::PlayerCompositeFactors,
+                TableId::PlayerDailyCache,
+                TableId::MlFeatureStoreV2,
+            ] {
+                build(&lake, table);
+            }
+            (dir, lake)
+        })
+        .1
+}
+
+/// (tier, production-ready, issues, sample quality, notes) of `player`'s row.
+fn psza_quality(lake: &Lake, player: &str) -> Vec<String> {
+    let got = rows(
+        lake,
+        &format!(
+            "SELECT data_quality_tier, CAST(is_production_ready AS VARCHAR), data_quality_issues,
+                    sample_quality_10, coalesce(calculation_notes, '-'),
+                    coalesce(primary_scoring_zone, '-') {}",
+            psza_where(player)
+        ),
+    );
+    assert_eq!(got.len(), 1, "{player}: {got:?}");
+    got[0].clone()
+}
+
+#[test]
+fn psza_player_without_zone_data_gets_null_rates_and_an_honest_tier() {
+    let lake = psza_real_scenario();
+    // A row (12 games), but no shot mix: NULL rates, paint and mid-range numbers and zone
+    // sample; threes from the box score: 24 of 60 made over 12 games.
+    assert_doubles(
+        lake,
+        &format!(
+            "SELECT paint_rate_last_10, mid_range_rate_last_10, three_pt_rate_last_10,
+                    total_shots_last_10, games_in_sample_10, paint_pct_last_10,
+                    mid_range_pct_last_10, three_pt_pct_last_10, paint_attempts_per_game,
+                    mid_range_attempts_per_game, three_pt_attempts_per_game,
+                    assisted_rate_last_10, paint_rate_last_20, games_in_sample_20,
+                    actual_games_count {}",
+            psza_where("nopbp")
+        ),
+        &[
+            None,
+            None,
+            None,
+            None,
+            Some(0.0),
+            None,
+            None,
+            // The last 10 games: 20 of 50.
+            Some(0.4),
+            None,
+            None,
+            Some(5.0),
+            None,
+            None,
+            Some(0.0),
+            Some(10.0),
+        ],
+    );
+    assert_eq!(
+        psza_quality(lake, "nopbp"),
+        [
+            "low",
+            "false",
+            "[\"no_zone_data\"]",
+            "insufficient",
+            "No zone data (paint, mid-range) in the last 10 games",
+            "-",
+        ]
+    );
+}
+
+#[test]
+fn psza_rates_are_over_the_games_with_zone_data_only() {
+    let lake = psza_real_scenario();
+    // mixguy's 6 zone games: paint 24, mid 12, threes 24 of 60 = 40 / 20 / 40 %. Summing the
+    // NULL-free columns over all 10 games would give threes 64 of 100 and call him a perimeter
+    // player.
+    assert_doubles(
+        lake,
+        &format!(
+            "SELECT paint_rate_last_10, mid_range_rate_last_10, three_pt_rate_last_10,
+                    total_shots_last_10, games_in_sample_10, paint_pct_last_10,
+                    mid_range_pct_last_10, three_pt_pct_last_10, paint_attempts_per_game,
+                    mid_range_attempts_per_game, three_pt_attempts_per_game,
+                    assisted_rate_last_10, unassisted_rate_last_10 {}",
+            psza_where("mixguy")
+        ),
+        &[
+            Some(40.0),
+            Some(20.0),
+            Some(40.0),
+            Some(60.0),
+            Some(6.0),
+            // 12 / 24 and 6 / 12.
+            Some(0.5),
+            Some(0.5),
+            // Threes over all 10 games (the box score's): 4·3 + 6·1 = 18 of 40 + 24 = 64.
+            Some(0.281),
+            // Per zone game 24 / 6 and 12 / 6; threes per game 64 / 10.
+            Some(4.0),
+            Some(2.0),
+            Some(6.4),
+            // Assisted over the 6 games that record them: 12 of 24 makes.
+            Some(50.0),
+            Some(50.0),
+        ],
+    );
+    // Six zone games of ten: low, not production-ready (90 % wanted), and said so.
+    assert_eq!(
+        psza_quality(lake, "mixguy"),
+        [
+            "low",
+            "false",
+            "[\"partial_zone_data\"]",
+            "limited",
+            "Zone data in 6 of the last 10 games; rates over those",
+            "paint",
+        ]
+    );
+    // Nine of ten: medium, and production-ready (9 ≥ 0.9 · 10).
+    assert_eq!(
+        psza_quality(lake, "nineguy"),
+        [
+            "medium",
+            "true",
+            "[\"partial_zone_data\"]",
+            "good",
+            "Zone data in 9 of the last 10 games; rates over those",
+            "paint",
+        ]
+    );
+    // Its 9 zone games: paint 45, mid 18, threes 27 of 90 = 50 / 20 / 30 %.
+    assert_doubles(
+        lake,
+        &format!(
+            "SELECT paint_rate_last_10, mid_range_rate_last_10, three_pt_rate_last_10 {}",
+            psza_where("nineguy")
+        ),
+        &[Some(50.0), Some(20.0), Some(30.0)],
+    );
+}
+
+#[test]
+fn psza_without_zone_data_the_feature_store_flags_its_zone_features_default() {
+    let lake = psza_real_scenario();
+    let vector = |player: &str| {
+        let got = rows(
+            lake,
+            &format!(
+                "SELECT features, feature_sources FROM nba_predictions.ml_feature_store_v2
+                 WHERE player_lookup = '{player}' AND game_date = DATE '{D}'"
+            ),
+        );
+        assert_eq!(got.len(), 1, "{player}: {got:?}");
+        let values: Vec<f64> = serde_json::from_str(&got[0][0]).expect("features");
+        let sources: Vec<String> = serde_json::from_str(&got[0][1]).expect("sources");
+        (values, sources)
+    };
+    // pct_paint, pct_mid_range, pct_three are features 18–20.
+    let (values, sources) = vector("nopbp");
+    assert_eq!(sources[18..21], ["default", "default", "default"]);
+    assert_eq!(values[18..21], [0.30, 0.20, 0.35]);
+    // The free-throw share comes from the box score: real.
+    assert_eq!(sources[21], "calculated");
+    // mixguy's shares are the zone games' own.
+    let (values, sources) = vector("mixguy");
+    assert_eq!(sources[18..21], ["phase4", "phase4", "phase4"]);
+    assert_eq!(values[18..21], [0.4, 0.2, 0.4]);
+    // The composite factors see the shot profile as not ready.
+    let ready = rows(
+        lake,
+        &format!(
+            "SELECT player_lookup, CAST(upstream_player_shot_ready AS VARCHAR)
+             FROM nba_precompute.player_composite_factors WHERE game_date = DATE '{D}'
+             ORDER BY player_lookup"
+        ),
+    );
+    assert_eq!(
+        ready,
+        [["mixguy", "false"], ["nineguy", "true"], ["nopbp", "false"]]
+    );
+}

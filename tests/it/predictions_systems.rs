@@ -8,9 +8,9 @@
 //! averages 20 points everywhere, is at home, is neither tired nor fresh for similarity
 //! (fatigue 70, which also costs the moving average and the zone matchup nothing), faces a
 //! defence rated exactly at the league's mean and has one day of rest: the moving average
-//! predicts 20 + 0.5 = 20.5, the zone matchup 20 + 0.8 = 20.8.
+//! predicts 20 + 0.5 = 20.5, the zone matchup 20 + 1.1 % of 20 at home = 20.22.
 
-use backcourt::predictions::features::Features;
+use backcourt::predictions::features::{Defaults, Features};
 use backcourt::predictions::gbm_prediction;
 use backcourt::predictions::systems::ensemble::{self, Weights};
 use backcourt::predictions::systems::similarity::{
@@ -50,6 +50,7 @@ fn features() -> Features {
 fn subject(f: &Features, line: Option<f64>) -> Subject<'_> {
     Subject {
         features: f,
+        defaults: Defaults::NONE,
         line,
         league_def_rating: LEAGUE,
         days_rest: Some(2),
@@ -433,23 +434,22 @@ fn moving_average_calls_from_confidence_0_46_and_an_edge_of_2() {
 
 #[test]
 fn zone_matchup_calls_from_confidence_0_46_and_an_edge_of_2() {
-    // Season 19.2 + 0.8 at home = 20 points.
+    // Season 20 + 0.22 at home = 20.22 points.
     let with = |std: f64, games: f64, line: Option<f64>| {
         let f = Features {
-            points_avg_season: 19.2,
             points_std_last_10: std,
             games_in_last_7_days: games,
             ..features()
         };
         let p = zone_matchup::predict(&subject(&f, line));
-        assert_close(p.points, 20.0);
+        assert_close(p.points, 20.22);
         assert_eq!(p.confidence, volatility_confidence(&f));
         (p.confidence, p.recommendation)
     };
     assert_eq!(with(10.0, 3.0, Some(10.0)), (0.45, Pass));
-    assert_eq!(with(5.0, 2.0, Some(18.0)), (0.47, Over));
-    assert_eq!(with(5.0, 2.0, Some(22.0)), (0.47, Under));
-    assert_eq!(with(5.0, 2.0, Some(18.25)), (0.47, Pass));
+    assert_eq!(with(5.0, 2.0, Some(18.0)), (0.47, Over)); // edge 2.22
+    assert_eq!(with(5.0, 2.0, Some(22.5)), (0.47, Under)); // edge −2.28
+    assert_eq!(with(5.0, 2.0, Some(18.25)), (0.47, Pass)); // edge 1.97
 }
 
 #[test]
@@ -465,8 +465,8 @@ fn without_a_line_every_system_says_no_line() {
     let zm = zone_matchup::predict(&s);
     let sim = similarity::predict(&s, &[past(NOW, 40.0); 10]).unwrap();
     let gbm = gbm_prediction(&s, 40.0);
-    // Every one of them would call at a line of 20: MA 40.5 and ZM 40.8 at 0.60, similarity
-    // 40.8 at 1.0 (ten matches +15, score 100 +20, std 0 +15), the gbm 40 at 0.90.
+    // Every one of them would call at a line of 20: MA 40.5 and ZM 40.44 at 0.60, similarity
+    // 40 at 1.0 (ten matches +15, score 100 +20, std 0 +15), the gbm 40 at 0.90.
     assert_eq!((ma.confidence, zm.confidence), (0.6, 0.6));
     assert_eq!(sim.confidence, 1.0);
     assert_eq!(gbm.confidence, 0.9);
@@ -489,88 +489,158 @@ fn without_a_line_every_system_says_no_line() {
 // Zone matchup
 // ---------------------------------------------------------------------------------------------
 
-/// The neutral player with every zone share at 0.5 (weight 1.0) against a defence rated
-/// `above` points above the league.
+/// The neutral player (20 a game) with shares paint 0.5, mid-range 0.2, threes 0.3 of his
+/// attempts and 0.2 of his points from free throws, against a defence rated `above` points
+/// above the league (115). Shares of his scoring: paint 0.8 · 0.5 = 0.4, mid 0.16, threes
+/// 0.24, free throws 0.2; Σ share · m = 0.48 + 0.16 + 0.264 + 0.16 = 1.064.
 fn zone_features(above: f64) -> Features {
     Features {
         opponent_def_rating: LEAGUE + above,
         pct_paint: 0.5,
-        pct_mid_range: 0.5,
-        pct_three: 0.5,
-        pct_free_throw: 0.5,
+        pct_mid_range: 0.2,
+        pct_three: 0.3,
+        pct_free_throw: 0.2,
         ..features()
     }
 }
 
-#[test]
-fn zone_matchup_weak_defence_adds_points_and_an_elite_one_subtracts() {
-    // One rating point above the league: 0.3 · (1.2 + 1.0 + 1.1 + 0.8) = 0.3 · 4.1 = 1.23.
-    let weak = zm(&zone_features(1.0));
-    assert_close(weak.adjustments.shot_zone, 1.23);
-    assert_close(weak.points, 22.03); // 20 + 1.23 + 0.8
-    let elite = zm(&zone_features(-1.0));
-    assert_close(elite.adjustments.shot_zone, -1.23);
-    assert_close(elite.points, 19.57); // 20 − 1.23 + 0.8
-    let even = zm(&zone_features(0.0));
-    assert_close(even.adjustments.shot_zone, 0.0);
-    assert_close(even.points, 20.8);
+/// The four zone shares of the store.
+const ZONE_SHARES: [&str; 4] = ["pct_paint", "pct_mid_range", "pct_three", "pct_free_throw"];
+
+fn zone_with(f: &Features, defaults: Defaults) -> f64 {
+    zone_matchup::zone_adjustment(&Subject {
+        defaults,
+        ..subject(f, None)
+    })
 }
 
 #[test]
-fn zone_matchup_multiplies_each_zone_and_weights_it_by_its_share() {
-    // Two points above the league: per zone 0.6·m = paint 0.72, mid 0.60, three 0.66, FT 0.48
-    // (sum 2.46). With every share 0 each weighs 0.4: 0.4 · 2.46 = 0.984; one zone at a 0.5
-    // share weighs 1.0 instead, adding 0.6 of its value.
-    let zones = |paint: f64, mid: f64, three: f64, ft: f64| {
-        let f = Features {
-            opponent_def_rating: LEAGUE + 2.0,
-            pct_paint: paint,
-            pct_mid_range: mid,
-            pct_three: three,
-            pct_free_throw: ft,
-            ..features()
-        };
-        zone_matchup::zone_adjustment(&subject(&f, None))
+fn zone_matchup_weak_defence_adds_points_and_an_elite_one_subtracts() {
+    // 11.5 above a league of 115 gives up 10 % more: 0.5 · 20 · 1.064 · 0.1 = 1.064.
+    let weak = zm(&zone_features(11.5));
+    assert_close(weak.adjustments.shot_zone, 1.064);
+    assert_close(weak.points, 21.28); // 20 + 1.064 + 0.22 = 21.284
+    let elite = zm(&zone_features(-11.5));
+    assert_close(elite.adjustments.shot_zone, -1.064);
+    assert_close(elite.points, 19.16); // 20 − 1.064 + 0.22 = 19.156
+    let even = zm(&zone_features(0.0));
+    assert_close(even.adjustments.shot_zone, 0.0);
+    assert_close(even.points, 20.22);
+}
+
+#[test]
+fn zone_matchup_weights_each_zone_by_the_players_share_of_it() {
+    let f = zone_features(11.5);
+    let shares = zone_matchup::zone_shares(&subject(&f, None));
+    for (got, want) in shares.iter().zip([0.4, 0.16, 0.24, 0.2]) {
+        assert_close(*got, want);
+    }
+    // One zone alone (every attempt there, no free throws): 0.5 · 20 · 1 · m · 0.1 = m.
+    let only = |paint: f64, mid: f64, three: f64| {
+        zone_with(
+            &Features {
+                pct_paint: paint,
+                pct_mid_range: mid,
+                pct_three: three,
+                pct_free_throw: 0.0,
+                ..f
+            },
+            Defaults::NONE,
+        )
     };
-    assert_close(zones(0.0, 0.0, 0.0, 0.0), 0.984);
-    assert_close(zones(0.5, 0.0, 0.0, 0.0), 1.416); // 0.984 + 0.6 · 0.72
-    assert_close(zones(0.0, 0.5, 0.0, 0.0), 1.344); // 0.984 + 0.6 · 0.60
-    assert_close(zones(0.0, 0.0, 0.5, 0.0), 1.380); // 0.984 + 0.6 · 0.66
-    assert_close(zones(0.0, 0.0, 0.0, 0.5), 1.272); // 0.984 + 0.6 · 0.48
-                                                    // A 0.3 share weighs 0.7: 0.984 + 0.3 · 0.72.
-    assert_close(zones(0.3, 0.0, 0.0, 0.0), 1.2);
+    assert_close(only(1.0, 0.0, 0.0), 1.2);
+    assert_close(only(0.0, 1.0, 0.0), 1.0);
+    assert_close(only(0.0, 0.0, 1.0), 1.1);
+    // A zone he never shoots from adds nothing: half paint, half threes = (1.2 + 1.1) / 2.
+    assert_close(only(0.5, 0.0, 0.5), 1.15);
+}
+
+#[test]
+fn zone_matchup_scales_with_the_players_scoring() {
+    // The reference added the same points to a bench player and a star; now a 10-point scorer
+    // gets half of what a 20-point scorer gets, and nobody is pushed below his own share.
+    let at = |season: f64| {
+        zone_with(
+            &Features {
+                points_avg_season: season,
+                ..zone_features(11.5)
+            },
+            Defaults::NONE,
+        )
+    };
+    assert_close(at(10.0), 0.532);
+    assert_close(at(20.0), 1.064);
+    assert_close(at(0.0), 0.0);
+}
+
+#[test]
+fn zone_matchup_adds_nothing_for_default_zone_data() {
+    // Every zone share a default: exactly 0, whatever the defence and the values the defaults
+    // hold (the store's 0.30 / 0.20 / 0.35 / 0.15 included).
+    let all = Defaults::of(&ZONE_SHARES);
+    for above in [-30.0, -11.5, 0.0, 4.0, 11.5, 30.0] {
+        for f in [
+            zone_features(above),
+            Features {
+                pct_paint: 0.30,
+                pct_mid_range: 0.20,
+                pct_three: 0.35,
+                pct_free_throw: 0.15,
+                ..zone_features(above)
+            },
+        ] {
+            assert_eq!(zone_with(&f, all), 0.0, "{above} above");
+            let p = zone_matchup::predict(&Subject {
+                defaults: all,
+                ..subject(&f, None)
+            });
+            assert_eq!(p.adjustments.shot_zone, 0.0);
+            assert_close(p.points, 20.22); // the season average and the venue alone
+        }
+    }
+    // A default opponent rating is no matchup either, whatever the shares.
+    assert_eq!(
+        zone_with(&zone_features(11.5), Defaults::of(&["opponent_def_rating"])),
+        0.0
+    );
+    // Shot zones default (no play-by-play), the free-throw share real: only the free throws
+    // count, 0.5 · 20 · 0.2 · 0.8 · 0.1 = 0.16.
+    let shots = Defaults::of(&ZONE_SHARES[..3]);
+    assert_close(zone_with(&zone_features(11.5), shots), 0.16);
+    // The free-throw share default: nothing from free throws and the attempts take the whole,
+    // 0.5 · 20 · (0.6 + 0.2 + 0.33) · 0.1 = 1.13.
+    let ft = Defaults::of(&["pct_free_throw"]);
+    assert_close(zone_with(&zone_features(11.5), ft), 1.13);
+    // Other features being defaults changes nothing.
+    let other = Defaults::of(&["points_std_last_10", "team_pace"]);
+    assert_close(zone_with(&zone_features(11.5), other), 1.064);
 }
 
 #[test]
 fn zone_matchup_caps_each_zone_at_3_points() {
-    let zone = |above: f64| zm(&zone_features(above)).adjustments.shot_zone;
-    // Nine above: paint 9·0.3·1.2 = 3.24 → 3, mid 2.7, three 2.97, FT 2.16 = 10.83.
-    assert_close(zone(9.0), 10.83);
-    // Twenty above or below: every zone capped, 4 · ±3.
-    assert_close(zone(20.0), 12.0);
-    assert_close(zone(-20.0), -12.0);
-    assert_close(zm(&zone_features(20.0)).points, 32.8); // 20 + 12 + 0.8
-}
-
-#[test]
-fn zone_weight_thresholds_are_40_and_20_percent() {
-    for (share, weight) in [
-        (1.0, 1.0),
-        (0.40, 1.0),
-        (0.3999, 0.7),
-        (0.20, 0.7),
-        (0.1999, 0.4),
-        (0.0, 0.4),
-    ] {
-        assert_eq!(zone_matchup::zone_weight(share), weight, "share {share}");
-    }
+    // A 60-point scorer 28.75 above (25 %): paint 0.5 · 60 · 0.4 · 1.2 · 0.25 = 3.6 → 3, mid
+    // 1.2, threes 1.98, free throws 1.2 = 7.38.
+    let zone = |above: f64| {
+        zone_with(
+            &Features {
+                points_avg_season: 60.0,
+                ..zone_features(above)
+            },
+            Defaults::NONE,
+        )
+    };
+    assert_close(zone(28.75), 7.38);
+    assert_close(zone(-28.75), -7.38);
+    // Far enough out every zone is capped: 4 · ±3.
+    assert_close(zone(500.0), 12.0);
+    assert_close(zone(-500.0), -12.0);
 }
 
 #[test]
 fn zone_matchup_pivots_on_the_league_rating_not_a_fixed_110() {
     let with_league = |league: f64| {
         let f = Features {
-            opponent_def_rating: 112.0,
+            opponent_def_rating: 126.5,
             ..zone_features(0.0)
         };
         let s = Subject {
@@ -580,13 +650,16 @@ fn zone_matchup_pivots_on_the_league_rating_not_a_fixed_110() {
         zone_matchup::predict(&s)
     };
     // A rating equal to the league's: no zone adjustment.
-    assert_close(with_league(112.0).adjustments.shot_zone, 0.0);
-    // 112 against a league of 115 is three better: −3 · 1.23 = −3.69 (no zone reaches the cap:
-    // paint 3 · 0.36 = 1.08).
-    assert_close(with_league(115.0).adjustments.shot_zone, -3.69);
-    assert_close(with_league(115.0).points, 17.11); // 20 − 3.69 + 0.8
-                                                    // … and against a league of 109 three worse.
-    assert_close(with_league(109.0).adjustments.shot_zone, 3.69);
+    assert_close(with_league(126.5).adjustments.shot_zone, 0.0);
+    // 126.5 against a league of 115 is 10 % worse: 1.064.
+    assert_close(with_league(115.0).adjustments.shot_zone, 1.064);
+    assert_close(with_league(115.0).points, 21.28);
+    // … against a league of 110, 15 % worse: 1.596; against 138, 11.5 / 138 better.
+    assert_close(with_league(110.0).adjustments.shot_zone, 1.596);
+    assert_close(
+        with_league(138.0).adjustments.shot_zone,
+        -0.5 * 20.0 * 1.064 * 11.5 / 138.0,
+    );
 }
 
 #[test]
@@ -596,13 +669,20 @@ fn zone_matchup_pace_venue_and_fatigue() {
         ..features()
     });
     assert_close(p.adjustments.pace, 1.0); // 0.4 · 2.5
-    assert_close(p.points, 21.8);
+    assert_close(p.points, 21.22);
+    // The venue is 1.1 % of the season average: ±0.22 at 20, ±0.33 at 30.
+    assert_close(p.adjustments.home_away, 0.22);
     let away = zm(&Features {
         home_away: 0.0,
         ..features()
     });
-    assert_close(away.adjustments.home_away, -0.8);
-    assert_close(away.points, 19.2);
+    assert_close(away.adjustments.home_away, -0.22);
+    assert_close(away.points, 19.78);
+    let star = zm(&Features {
+        points_avg_season: 30.0,
+        ..features()
+    });
+    assert_close(star.adjustments.home_away, 0.33);
     for (fatigue, penalty) in [
         (0.0, -1.5),
         (49.9, -1.5),
@@ -616,7 +696,7 @@ fn zone_matchup_pace_venue_and_fatigue() {
             ..features()
         });
         assert_close(p.adjustments.fatigue, penalty);
-        assert_close(p.points, 20.8 + penalty);
+        assert_close(p.points, 20.22 + penalty);
     }
     // The base is the season average alone; usage, back-to-back and mismatch play no part.
     let ignored = zm(&Features {
@@ -627,11 +707,11 @@ fn zone_matchup_pace_venue_and_fatigue() {
         shot_zone_mismatch_score: 10.0,
         ..features()
     });
-    assert_close(ignored.points, 20.8);
+    assert_close(ignored.points, 20.22);
     assert_adjustments(
         &ignored.adjustments,
         Adjustments {
-            home_away: 0.8,
+            home_away: 0.22,
             ..Adjustments::default()
         },
     );
@@ -816,8 +896,8 @@ fn similarity_keeps_scores_from_70_and_weights_the_baseline_by_similarity() {
     assert_close(similar.baseline, 20.47);
     assert_close(similar.avg_score, 85.0); // 425 / 5
     assert_close(similar.min_score, 70.0);
-    // Neutral adjustments but home +0.8: 21.270588… → 21.27.
-    assert_close(p.points, 21.27);
+    // Neutral adjustments (no venue term): 20.470588… → 20.47.
+    assert_close(p.points, 20.47);
     // Five matches −15, mean score 85 +20, matched points 30, 20, 10, 25, 15 have mean 20 and
     // population std √(250/5) = 7.07 → +3: 50 − 15 + 20 + 3 = 58.
     assert_eq!(p.confidence, 0.58);
@@ -876,33 +956,24 @@ fn similarity_history_order_matters_only_among_equal_scores() {
 
 #[test]
 fn similarity_adjustments_each_alone() {
-    // Five identical past games at home with 20 points: baseline 20.
-    let history = vec![past(NOW, 20.0); 5];
-    let home = Adjustments {
-        home_away: 0.8,
-        ..Adjustments::default()
-    };
+    // Five identical past games at home with 20 points: baseline 20. No venue and no fatigue
+    // term: the matched games share the venue and rest, their points carry both.
+    let none = Adjustments::default();
     let cases = [
-        (features(), home),
+        (features(), none),
         (
             Features {
                 fatigue_score: 100.0,
                 ..features()
             },
-            Adjustments {
-                fatigue: 0.45, // (100 − 70) · 0.015
-                ..home
-            },
+            none,
         ),
         (
             Features {
                 fatigue_score: 40.0,
                 ..features()
             },
-            Adjustments {
-                fatigue: -0.45, // (40 − 70) · 0.015
-                ..home
-            },
+            none,
         ),
         (
             Features {
@@ -911,7 +982,7 @@ fn similarity_adjustments_each_alone() {
             },
             Adjustments {
                 shot_zone: 2.0, // 0.4 · 5
-                ..home
+                ..none
             },
         ),
         (
@@ -921,7 +992,7 @@ fn similarity_adjustments_each_alone() {
             },
             Adjustments {
                 pace: 1.6, // 0.8 · 2
-                ..home
+                ..none
             },
         ),
         (
@@ -931,7 +1002,7 @@ fn similarity_adjustments_each_alone() {
             },
             Adjustments {
                 usage_spike: -0.8, // 0.8 · −1
-                ..home
+                ..none
             },
         ),
         (
@@ -940,14 +1011,11 @@ fn similarity_adjustments_each_alone() {
                 home_away: 0.0,
                 ..features()
             },
-            Adjustments {
-                home_away: -0.5,
-                ..Adjustments::default()
-            },
+            none,
         ),
     ];
     for (f, expected) in cases {
-        let p = sim(&f, &history);
+        let p = sim(&f, &history_of_five());
         assert_adjustments(&p.adjustments, expected);
         assert_close(p.points, 20.0 + expected.total());
         assert_close(
@@ -955,6 +1023,60 @@ fn similarity_adjustments_each_alone() {
             p.adjustments.total(),
         );
     }
+}
+
+fn history_of_five() -> Vec<PastGame> {
+    vec![past(NOW, 20.0); 5]
+}
+
+#[test]
+fn similarity_history_reaches_across_the_off_season_and_stays_before_the_date() {
+    use backcourt::predictions::inputs::{InputRow, Inputs};
+    use backcourt::predictions::kernel;
+    use chrono::NaiveDate;
+    // Thirty games last spring (every other day from 2024-03-01, 20 points each), then the
+    // opener 2024-10-25 (99 points) and 2024-10-27 (50): the opener is ~200 days after the
+    // last spring game, which the reference's 90-day window could not see.
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let row = |date: NaiveDate, points: f64| InputRow {
+        player_lookup: "p".into(),
+        game_date: date,
+        game_id: format!("g{date}").into(),
+        features: features(),
+        defaults: Defaults::NONE,
+        feature_quality: 95.0,
+        days_rest: Some(2),
+        line: None,
+        actual_points: Some(points),
+    };
+    let mut rows: Vec<InputRow> = (0..30)
+        .map(|k| row(day(2024, 3, 1) + chrono::Days::new(2 * k), 20.0))
+        .collect();
+    rows.push(row(day(2024, 10, 25), 99.0));
+    rows.push(row(day(2024, 10, 27), 50.0));
+    let inputs = Inputs::new(rows);
+    let h = kernel::heuristics(&inputs, |_| true);
+    let similar = |date: NaiveDate| {
+        let i = inputs
+            .rows
+            .iter()
+            .position(|r| r.game_date == date)
+            .unwrap();
+        h[i].as_ref().unwrap().similarity.clone()
+    };
+    // The opener: last spring's games, never its own 99 points or the later game's 50.
+    let opener = similar(day(2024, 10, 25)).expect("history from last season");
+    let games = opener.similar.unwrap();
+    assert_eq!(games.count, 20);
+    assert_close(games.baseline, 20.0);
+    // Two days later the opener is the newest similar game and is used.
+    let next = similar(day(2024, 10, 27))
+        .expect("history")
+        .similar
+        .unwrap();
+    assert_close(next.baseline, (99.0 + 19.0 * 20.0) / 20.0);
+    // The first game has no earlier one.
+    assert!(similar(day(2024, 3, 1)).is_err());
 }
 
 #[test]
@@ -987,8 +1109,8 @@ fn similarity_confidence_branches() {
 
 #[test]
 fn similarity_calls_from_confidence_0_65_and_an_edge_of_2() {
-    // Away, so the prediction is 20 − 0.5 = 19.5 from five past away games with 20 points
-    // (std 0, +15; five matches −15).
+    // Away, and the prediction is 20 from five past away games with 20 points (no venue
+    // term; std 0, +15; five matches −15).
     let away = Features {
         home_away: 0.0,
         ..features()
@@ -996,14 +1118,14 @@ fn similarity_calls_from_confidence_0_65_and_an_edge_of_2() {
     let at = |past_context: Context, line: f64| {
         let history = vec![past(past_context, 20.0); 5];
         let p = similarity::predict(&subject(&away, Some(line)), &history).unwrap();
-        assert_close(p.points, 19.5);
+        assert_close(p.points, 20.0);
         (p.confidence, p.recommendation)
     };
     let same = Context { home: false, ..NOW };
     // Score 100 (+20): 0.70.
     assert_eq!(at(same, 17.5), (0.70, Over));
-    assert_eq!(at(same, 21.5), (0.70, Under));
-    assert_eq!(at(same, 17.75), (0.70, Pass));
+    assert_eq!(at(same, 22.5), (0.70, Under));
+    assert_eq!(at(same, 18.25), (0.70, Pass));
     // Score 80 (+15): exactly 0.65 calls.
     let elite = Context {
         tier: Tier::Elite,
@@ -1049,28 +1171,37 @@ fn four(points: [f64; 4], confidence: [f64; 4], recs: [Recommendation; 4]) -> Ve
 const UNEVEN: Weights = Weights([0.4, 0.3, 0.2, 0.1]);
 
 #[test]
+fn similarity_is_retired_from_the_ensemble() {
+    assert_eq!(ensemble::RETIRED, [SystemId::Similarity]);
+    // Equal weights over the three others.
+    let third = 1.0 / 3.0;
+    assert_eq!(Weights::default(), Weights([third, third, 0.0, third]));
+}
+
+#[test]
 fn weights_mean_renormalises_over_the_present_systems() {
     let all = [Some(10.0), Some(20.0), Some(30.0), Some(40.0)];
-    assert_close(UNEVEN.mean(&all), 20.0); // 4 + 6 + 6 + 4
-                                           // Without the gbm: (4 + 6 + 6) / 0.9.
+    // Similarity's 30 is never read: (4 + 6 + 4) / 0.8.
+    assert_close(UNEVEN.mean(&all), 17.5);
+    // Without the gbm: (4 + 6) / 0.7.
     assert_close(
         UNEVEN.mean(&[Some(10.0), Some(20.0), Some(30.0), None]),
-        16.0 / 0.9,
+        10.0 / 0.7,
     );
-    // Only the moving average and the zone matchup: (4 + 6) / 0.7.
     assert_close(
         UNEVEN.mean(&[Some(10.0), Some(20.0), None, None]),
         10.0 / 0.7,
     );
     assert_close(Weights([1.0, 0.0, 0.0, 0.0]).mean(&all), 10.0);
-    assert_close(Weights::default().mean(&all), 25.0);
+    assert_close(Weights::default().mean(&all), 70.0 / 3.0);
 }
 
 #[test]
 fn weights_mean_falls_back_to_the_plain_mean_when_the_present_weigh_nothing() {
     let w = Weights([0.0, 0.0, 0.5, 0.5]);
     assert_close(w.mean(&[Some(10.0), Some(20.0), None, None]), 15.0);
-    assert_close(w.mean(&[Some(10.0), Some(20.0), Some(30.0), None]), 30.0);
+    // Similarity's weight counts for nothing and its prediction is not in the plain mean.
+    assert_close(w.mean(&[Some(10.0), Some(20.0), Some(30.0), None]), 15.0);
 }
 
 #[test]
@@ -1088,6 +1219,12 @@ fn weights_fit_puts_all_weight_on_an_exact_system() {
         .map(|&y| [Some(y + 4.0), Some(y + 2.0), Some(y + 6.0), Some(y)])
         .collect();
     assert_eq!(Weights::fit(&rows, &actual), Weights([0.0, 0.0, 0.0, 1.0]));
+    // Similarity exact: retired, it still gets nothing; the moving average (1 over) wins.
+    let rows: Vec<[Option<f64>; 4]> = actual
+        .iter()
+        .map(|&y| [Some(y + 1.0), Some(y + 5.0), Some(y), Some(y + 10.0)])
+        .collect();
+    assert_eq!(Weights::fit(&rows, &actual), Weights([1.0, 0.0, 0.0, 0.0]));
     assert_eq!(Weights::fit(&[], &[]), Weights::default());
 }
 
@@ -1107,19 +1244,19 @@ fn weights_fit_splits_evenly_between_opposite_errors() {
 
 #[test]
 fn weights_fit_gives_no_weight_to_a_system_absent_from_validation() {
-    // Similarity made no prediction on any validation row (too few similar games early in a
-    // season): any weight on it leaves the error unchanged, so it has not been validated and
-    // must not be handed weight that would count once it does predict.
+    // The gbm made no prediction on any validation row (no model yet): any weight on it
+    // leaves the error unchanged, so it has not been validated and must not be handed weight
+    // that would count once it does predict.
     let actual = [10.0, 20.0, 30.0];
     let rows: Vec<[Option<f64>; 4]> = actual
         .iter()
-        .map(|&y| [Some(y), Some(y + 5.0), None, Some(y + 10.0)])
+        .map(|&y| [Some(y + 1.0), Some(y + 5.0), None, None])
         .collect();
     let w = Weights::fit(&rows, &actual);
     assert_eq!(w, Weights([1.0, 0.0, 0.0, 0.0]));
-    // So a later row with a wild similarity prediction is still the moving average's.
+    // So a later row with a wild gbm prediction is still the moving average's.
     assert_close(
-        w.mean(&[Some(20.0), Some(25.0), Some(50.0), Some(30.0)]),
+        w.mean(&[Some(20.0), Some(25.0), Some(50.0), Some(90.0)]),
         20.0,
     );
 }
@@ -1127,30 +1264,40 @@ fn weights_fit_gives_no_weight_to_a_system_absent_from_validation() {
 #[test]
 fn ensemble_prediction_is_the_weighted_mean_of_the_components_it_has() {
     let comps = four([20.0, 22.0, 18.0, 24.0], [0.6; 4], [Pass, Pass, Pass, Pass]);
-    // 0.4·20 + 0.3·22 + 0.2·18 + 0.1·24 = 8 + 6.6 + 3.6 + 2.4 = 20.6.
+    // Similarity retired: (0.4·20 + 0.3·22 + 0.1·24) / 0.8 = (8 + 6.6 + 2.4) / 0.8 = 21.25.
     let p = ensemble::combine(&comps, &UNEVEN, None);
-    assert_close(p.points, 20.6);
+    assert_close(p.points, 21.25);
     assert_eq!(p.system, SystemId::Ensemble);
     // The order the components come in does not matter.
     let mut reversed = comps.clone();
     reversed.reverse();
     assert_eq!(ensemble::combine(&reversed, &UNEVEN, None).points, p.points);
-    // Without similarity: (8 + 6.6 + 2.4) / 0.8 = 21.25.
+    // Without similarity: the same prediction, confidence and agreement.
     let no_sim: Vec<Prediction> = comps
         .iter()
         .filter(|c| c.system != SystemId::Similarity)
         .cloned()
         .collect();
-    assert_close(ensemble::combine(&no_sim, &UNEVEN, None).points, 21.25);
+    assert_eq!(ensemble::combine(&no_sim, &UNEVEN, None), p);
+    // Without the gbm: (8 + 6.6) / 0.7.
+    assert_close(
+        ensemble::combine(&no_sim[..2], &UNEVEN, None).points,
+        round2(14.6 / 0.7),
+    );
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
 }
 
 #[test]
 fn ensemble_confidence_is_the_mean_plus_spread_and_full_house_terms() {
-    // Mean 65; spread √((1 + 1 + 9 + 9) / 4) = 2.24 → +5; all four +5: 75.
+    // Similarity (18, 0.7) left out: mean of 0.6, 0.5, 0.8 = 63.33; points 20, 22, 24 spread
+    // √(8/3) = 1.63 → +10; all three live systems +5: 78.33.
     let comps = four([20.0, 22.0, 18.0, 24.0], [0.6, 0.5, 0.7, 0.8], [Pass; 4]);
     assert_eq!(
         ensemble::combine(&comps, &Weights::default(), None).confidence,
-        0.75
+        0.7833
     );
     // Two components of confidence 0.5, 20 and `other` points: spread |other − 20| / 2.
     let two = |other: f64| {
@@ -1166,7 +1313,8 @@ fn ensemble_confidence_is_the_mean_plus_spread_and_full_house_terms() {
     assert_eq!(two(26.0), 0.45); // 3.0: −5
     assert_eq!(two(31.98), 0.45); // 5.99: −5
     assert_eq!(two(32.0), 0.40); // 6.0: −10
-                                 // Three agreeing components: 50 + 10; the fourth adds 5.
+                                 // Agreeing components: the first three are two live ones (similarity is retired), 50 + 10;
+                                 // all four hold the three live ones, which add 5.
     let agreeing = four([20.0; 4], [0.5; 4], [Pass; 4]);
     assert_eq!(
         ensemble::combine(&agreeing[..3], &Weights::default(), None).confidence,
@@ -1199,29 +1347,33 @@ fn ensemble_confidence_is_clamped_to_0_20_0_95() {
 
 #[test]
 fn ensemble_majority_of_calls_beats_the_edge_sign() {
+    use SystemId::{Gbm, MovingAverage as Ma, Similarity as Sim, ZoneMatchup as Zm};
     let line = Some(20.0);
-    let call = |points: f64, recs: &[Recommendation], confidence: f64| {
-        let comps: Vec<Prediction> = ensemble::COMPONENTS
+    let call = |points: f64, votes: &[(SystemId, Recommendation)], confidence: f64| {
+        let comps: Vec<Prediction> = votes
             .iter()
-            .zip(recs)
-            .map(|(&s, &r)| component(s, points, confidence, r))
+            .map(|&(s, r)| component(s, points, confidence, r))
             .collect();
         let p = ensemble::combine(&comps, &Weights::default(), line);
         assert!(p.confidence >= 0.65, "{}", p.confidence);
         p.recommendation
     };
-    // Four at 22 (edge +2) with confidence 0.6: 60 + 10 + 5 = 0.75.
-    assert_eq!(call(22.0, &[Under, Under, Under, Over], 0.6), Under);
-    assert_eq!(call(22.0, &[Over, Over, Under, Under], 0.6), Over); // 2 of 4: the edge's sign
-    assert_eq!(call(22.0, &[Under, Under, Pass, Pass], 0.6), Over);
-    // Four at 18 (edge −2).
-    assert_eq!(call(18.0, &[Over, Over, Over, Pass], 0.6), Over);
-    assert_eq!(call(18.0, &[Over, Over, Pass, Pass], 0.6), Under);
-    // Three components (0.7: 70 + 10): two of three is a majority.
-    assert_eq!(call(22.0, &[Under, Under, Over], 0.7), Under);
-    // Two components (0.6: 60 + 10): one of two is not.
-    assert_eq!(call(22.0, &[Under, Over], 0.6), Over);
-    assert_eq!(call(18.0, &[Over, Under], 0.6), Under);
+    // Three live systems at 22 (edge +2) with confidence 0.6: 60 + 10 + 5 = 0.75. Similarity's
+    // vote never counts.
+    let four_votes = |ma, zm, sim, gbm| [(Ma, ma), (Zm, zm), (Sim, sim), (Gbm, gbm)];
+    assert_eq!(
+        call(22.0, &four_votes(Under, Under, Over, Over), 0.6),
+        Under
+    );
+    assert_eq!(call(22.0, &four_votes(Over, Under, Under, Pass), 0.6), Over); // no majority
+    assert_eq!(call(22.0, &four_votes(Under, Pass, Under, Pass), 0.6), Over);
+    // At 18 (edge −2).
+    assert_eq!(call(18.0, &four_votes(Over, Over, Pass, Pass), 0.6), Over);
+    assert_eq!(call(18.0, &four_votes(Over, Pass, Over, Pass), 0.6), Under);
+    // Two live components (0.7: 70 + 10): both is a majority, one of two is not.
+    assert_eq!(call(22.0, &[(Ma, Under), (Gbm, Under)], 0.7), Under);
+    assert_eq!(call(22.0, &[(Ma, Under), (Zm, Over)], 0.7), Over);
+    assert_eq!(call(18.0, &[(Ma, Over), (Zm, Under)], 0.7), Under);
 }
 
 #[test]
@@ -1234,7 +1386,7 @@ fn ensemble_passes_below_its_gate_whatever_the_votes() {
     };
     // Confidence 50 + 10 + 5 = 0.65, edge 1.5: a call.
     assert_eq!(with(21.5, 0.5, line), (0.65, Over));
-    // Edge 1.25: PASS though all four said OVER.
+    // Edge 1.25: PASS though every one said OVER.
     assert_eq!(with(21.25, 0.5, line), (0.65, Pass));
     // Confidence 49 + 15 = 0.64: PASS.
     assert_eq!(with(30.0, 0.49, line), (0.64, Pass));
@@ -1255,22 +1407,19 @@ fn ensemble_agreement_metadata() {
             .expect("agreement");
         (a.spread, a.score, a.kind)
     };
-    assert_eq!(agreement(&[20.0, 20.0, 20.0, 20.0]), (0.0, 95.0, "high"));
-    // Population std √5 = 2.236.
-    assert_eq!(agreement(&[20.0, 22.0, 18.0, 24.0]), (2.24, 85.0, "good"));
+    // Similarity's (third) prediction plays no part.
+    assert_eq!(agreement(&[20.0, 20.0, 50.0, 20.0]), (0.0, 95.0, "high"));
+    // Population std of 19, 22, 25: √6 = 2.449.
+    assert_eq!(agreement(&[19.0, 22.0, 0.0, 25.0]), (2.45, 85.0, "good"));
     assert_eq!(agreement(&[16.0, 24.0]), (4.0, 70.0, "moderate"));
     assert_eq!(agreement(&[14.0, 26.0]), (6.0, 70.0, "low")); // 100 − 5·6
     assert_eq!(agreement(&[12.0, 28.0]), (8.0, 60.0, "low")); // 100 − 5·8
     assert_eq!(agreement(&[8.0, 32.0]), (12.0, 50.0, "low")); // max(50, 40)
 
-    // Component weights, renormalised over the components present, sum to 1.
+    // Component weights, renormalised over the components present, sum to 1; similarity is
+    // never listed.
     let comps = four([20.0, 22.0, 18.0, 24.0], [0.6; 4], [Pass; 4]);
-    let no_sim: Vec<Prediction> = comps
-        .iter()
-        .filter(|c| c.system != SystemId::Similarity)
-        .cloned()
-        .collect();
-    let a = ensemble::combine(&no_sim, &UNEVEN, None).agreement.unwrap();
+    let a = ensemble::combine(&comps, &UNEVEN, None).agreement.unwrap();
     // 0.4, 0.3, 0.1 over 0.8.
     assert_eq!(
         a.components,

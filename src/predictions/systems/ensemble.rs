@@ -8,6 +8,18 @@
 //! there ([`Weights::fit`]), renormalised over the components a player has.
 //! The confidence, the call and the agreement metadata follow the reference
 //! on the 0–1 scale.
+//!
+//! `similarity_balanced_v1` is retired from the ensemble ([`RETIRED`]): it
+//! still predicts, is graded and has its validation MAE on every model card,
+//! but it gets no weight and no vote. Measured on the generated league (issue
+//! 17, README Phase 5): on its own rows it was worse than a plain mean of the
+//! last 10 games (MAE 4.796 against 4.648 over four seasons, with a 90-day
+//! window covering 76 % of player-games); with a year's window (91 %
+//! coverage) and without the venue and fatigue terms that counted twice, it
+//! is still worse than the last-10 mean on its rows (4.701 against 4.630 over
+//! 85,654 player-games). Left in, it got weights of 0–0.15 and the ensemble's
+//! four-season MAE was 4.4418; retired, 4.4412. A system no better than the
+//! plainest average adds only noise to a weighted mean.
 
 use super::{clamp_points, round_to, Agreement, Prediction, Recommendation, SystemId};
 
@@ -19,14 +31,24 @@ pub const COMPONENTS: [SystemId; 4] = [
     SystemId::Gbm,
 ];
 
+/// Base systems the ensemble ignores (the module doc says why): weight 0,
+/// no part in the confidence, the agreement or the vote.
+pub const RETIRED: [SystemId; 1] = [SystemId::Similarity];
+
+fn retired(system: SystemId) -> bool {
+    RETIRED.contains(&system)
+}
+
 /// One weight per base system (in [`COMPONENTS`] order), summing to 1.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Weights(pub [f64; 4]);
 
 impl Default for Weights {
-    /// Equal weights, for when nothing has been validated yet.
+    /// Equal weights over the systems not retired, for when nothing has been
+    /// validated yet.
     fn default() -> Self {
-        Weights([0.25; 4])
+        let live = COMPONENTS.iter().filter(|&&s| !retired(s)).count() as f64;
+        Weights(COMPONENTS.map(|s| if retired(s) { 0.0 } else { 1.0 / live }))
     }
 }
 
@@ -40,13 +62,15 @@ impl Weights {
     /// where a system made none), `actual` its points. A system with no
     /// prediction on any row gets weight 0: its weight would change no
     /// error, so any value would tie and be unvalidated (the first in
-    /// enumeration order gave it 0.95). Ties keep the first weights in
-    /// enumeration order, so the fit is deterministic.
+    /// enumeration order gave it 0.95); so does a [`RETIRED`] one. Ties keep
+    /// the first weights in enumeration order, so the fit is deterministic.
     pub fn fit(predictions: &[[Option<f64>; 4]], actual: &[f64]) -> Weights {
         if predictions.is_empty() {
             return Weights::default();
         }
-        let seen: [bool; 4] = std::array::from_fn(|i| predictions.iter().any(|p| p[i].is_some()));
+        let seen: [bool; 4] = std::array::from_fn(|i| {
+            !retired(COMPONENTS[i]) && predictions.iter().any(|p| p[i].is_some())
+        });
         let g = Self::GRID;
         let mut best = (f64::INFINITY, Weights::default());
         for a in 0..=g {
@@ -79,10 +103,14 @@ impl Weights {
     }
 
     /// The weighted mean of the predictions present, renormalised over them;
-    /// equal weights when none of them has weight.
+    /// equal weights when none of them has weight. A [`RETIRED`] system's
+    /// prediction is never read.
     pub fn mean(&self, predictions: &[Option<f64>; 4]) -> f64 {
         let (mut sum, mut total, mut plain, mut n) = (0.0, 0.0, 0.0, 0.0);
-        for (p, w) in predictions.iter().zip(self.0) {
+        for ((p, w), system) in predictions.iter().zip(self.0).zip(COMPONENTS) {
+            if retired(system) {
+                continue;
+            }
             if let Some(p) = p {
                 sum += p * w;
                 total += w;
@@ -99,8 +127,14 @@ impl Weights {
 }
 
 /// Combines the base predictions a player has (at least the moving average
-/// and the zone matchup, which always predict).
+/// and the zone matchup, which always predict), leaving out [`RETIRED`] ones.
 pub fn combine(components: &[Prediction], weights: &Weights, line: Option<f64>) -> Prediction {
+    let components: Vec<Prediction> = components
+        .iter()
+        .filter(|p| !retired(p.system))
+        .cloned()
+        .collect();
+    let components = components.as_slice();
     let mut slots = [None; 4];
     for p in components {
         if let Some(i) = COMPONENTS.iter().position(|&s| s == p.system) {
@@ -140,7 +174,7 @@ pub fn combine(components: &[Prediction], weights: &Weights, line: Option<f64>) 
     } else {
         -10.0
     };
-    if components.len() == COMPONENTS.len() {
+    if components.len() == COMPONENTS.len() - RETIRED.len() {
         confidence += 5.0;
     }
     let confidence = round_to(confidence.clamp(20.0, 95.0) / 100.0, 4);

@@ -11,7 +11,7 @@ pub mod moving_average;
 pub mod similarity;
 pub mod zone_matchup;
 
-use super::features::Features;
+use super::features::{Defaults, Features};
 
 /// Predictions are clamped to this range (reference §2).
 pub const MAX_POINTS: f64 = 60.0;
@@ -183,6 +183,8 @@ pub struct Prediction {
 #[derive(Debug, Clone, Copy)]
 pub struct Subject<'a> {
     pub features: &'a Features,
+    /// The features that hold the store's default, not data.
+    pub defaults: Defaults,
     pub line: Option<f64>,
     pub league_def_rating: f64,
     /// Days since the player's previous game, as the store counts them
