@@ -499,7 +499,7 @@ pub(crate) fn tables_summary(engine: &Engine) -> Result<Vec<RecordBatch>> {
             Producer::Raw => "raw",
             Producer::Generator => "generator",
             Producer::Sql(_) => "sql model",
-            Producer::Unbuilt => "not built yet",
+            Producer::Runner => "backfill runner",
         };
         rows.push(vec![
             table.to_string().into(),

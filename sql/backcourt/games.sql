@@ -20,6 +20,7 @@ SELECT
     CASE
         WHEN is_playoffs THEN 'playoffs'
         WHEN is_play_in THEN 'play_in'
+        WHEN cup_final THEN 'nba_cup_final'
         ELSE 'regular_season'
     END AS season_phase
 FROM (
@@ -34,8 +35,11 @@ FROM (
         home_team_score,
         away_team_score,
         coalesce(team_tricode(winning_team_tricode), upper(trim(winning_team_tricode))) AS winner,
+        -- NBA.com ids of the NBA Cup final start with 006 (002 regular season, 004 playoffs,
+        -- 005 play-in): it counts in no standings or season record, whatever a feed flags it.
+        coalesce(starts_with(game_id, '006'), false) AS cup_final,
         coalesce(is_regular_season, NOT (coalesce(is_playoffs, false) OR coalesce(is_play_in, false)))
-            AS is_regular_season,
+            AND NOT coalesce(starts_with(game_id, '006'), false) AS is_regular_season,
         is_playoffs,
         is_play_in,
         game_time_utc,

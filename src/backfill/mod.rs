@@ -10,6 +10,7 @@
 //! - [`run`]: executing a plan, stage by stage, each table in set-based
 //!   passes, failures isolated to their dates.
 
+pub mod code;
 pub mod coverage;
 pub mod ledger;
 pub mod lock;

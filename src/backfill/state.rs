@@ -199,12 +199,12 @@ impl LakeState {
 
     /// The fingerprint of what `table`'s rows for `date` read: the content of
     /// every upstream partition inside the table's read window, and the code
-    /// that computes it (its SQL and the release). Equal fingerprints mean
-    /// the same result.
+    /// that computes it (its SQL, the shared macros it reaches, its kernels and
+    /// the release; `backfill::code`). Equal fingerprints mean the same result.
     pub fn fingerprint(&self, table: TableId, date: NaiveDate) -> String {
         let mut h = Xxh3::new();
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
-        h.update(table.sql().unwrap_or_default().as_bytes());
+        h.update(&super::code::hash(table).to_le_bytes());
         for &up in table.def().upstream {
             h.update(up.to_string().as_bytes());
             let st = self.table(up);

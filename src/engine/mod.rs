@@ -153,38 +153,83 @@ fn string_literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
+/// One file of `sql/backcourt/`: macros and views several models share, in
+/// schema `backcourt` (not lake tables: they are recomputed from their
+/// inputs). The ledger's fingerprint of a table covers every one its SQL
+/// reaches (`backfill::code`), so a fix to a shared macro makes the tables
+/// that use it stale.
+#[derive(Debug, Clone, Copy)]
+pub struct SharedSql {
+    /// The file name under `sql/backcourt/`.
+    pub file: &'static str,
+    pub text: &'static str,
+}
+
+macro_rules! shared_sql {
+    ($file:literal) => {
+        SharedSql {
+            file: $file,
+            text: include_str!(concat!("../../sql/backcourt/", $file)),
+        }
+    };
+}
+
+/// The game-id macro, which every other file may use.
+const GAME_ID: SharedSql = shared_sql!("game_id.sql");
+
 /// The calendar's games (`backcourt.games`): a view over the schedule until
-/// the first model runs, a session table from then on.
-const GAMES: &str = include_str!("../../sql/backcourt/games.sql");
+/// the first model runs, a session table from then on. A query, not a
+/// statement.
+const GAMES: SharedSql = shared_sql!("games.sql");
 
-/// What the session views need first: their schema and the game-id macro.
-const SESSION_PRELUDE: &str = concat!(
-    "CREATE SCHEMA IF NOT EXISTS backcourt;\n",
-    include_str!("../../sql/backcourt/game_id.sql"),
-);
+/// The shared macros and views created after `backcourt.games`, in the order
+/// they are created (a macro binds what it reads when it is created).
+const SESSION_VIEWS: [SharedSql; 9] = [
+    shared_sql!("player_spellings.sql"),
+    shared_sql!("name_resolution.sql"),
+    shared_sql!("pregame_lines.sql"),
+    shared_sql!("injury_reports.sql"),
+    shared_sql!("game_dates.sql"),
+    shared_sql!("player_games.sql"),
+    shared_sql!("phase4_players.sql"),
+    shared_sql!("player_form.sql"),
+    shared_sql!("players_played.sql"),
+];
 
-/// Macros and views that several models share, in schema `backcourt` (not
-/// lake tables: they are recomputed from their inputs), created after
-/// `backcourt.games`.
-const SESSION_VIEWS: &str = concat!(
-    include_str!("../../sql/backcourt/player_spellings.sql"),
-    "\n",
-    include_str!("../../sql/backcourt/name_resolution.sql"),
-    "\n",
-    include_str!("../../sql/backcourt/pregame_lines.sql"),
-    "\n",
-    include_str!("../../sql/backcourt/injury_reports.sql"),
-    "\n",
-    include_str!("../../sql/backcourt/game_dates.sql"),
-    "\n",
-    include_str!("../../sql/backcourt/player_games.sql"),
-    "\n",
-    include_str!("../../sql/backcourt/phase4_players.sql"),
-    "\n",
-    include_str!("../../sql/backcourt/player_form.sql"),
-    "\n",
-    include_str!("../../sql/backcourt/players_played.sql")
-);
+/// Every shared SQL file, with the `backcourt.*` names each defines.
+pub fn shared_sql() -> Vec<(SharedSql, Vec<String>)> {
+    std::iter::once(GAME_ID)
+        .chain(std::iter::once(GAMES))
+        .chain(SESSION_VIEWS)
+        .map(|f| {
+            let mut names = defined_names(f.text);
+            if f.file == GAMES.file {
+                names.push("games".into());
+            }
+            (f, names)
+        })
+        .collect()
+}
+
+/// The `backcourt.*` names `sql` creates (`MACRO`, `VIEW` or `TABLE`).
+fn defined_names(sql: &str) -> Vec<String> {
+    let words: Vec<&str> = sql.split_whitespace().collect();
+    words
+        .windows(2)
+        .filter(|w| {
+            matches!(
+                w[0].to_ascii_uppercase().as_str(),
+                "MACRO" | "VIEW" | "TABLE"
+            )
+        })
+        .filter_map(|w| w[1].strip_prefix("backcourt."))
+        .map(|rest| {
+            rest.chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect()
+        })
+        .collect()
+}
 
 /// A DuckDB session over one lake.
 pub struct Engine<'l> {
@@ -222,19 +267,24 @@ impl<'l> Engine<'l> {
         for &table in TableId::ALL {
             engine.refresh(table)?;
         }
-        engine.execute_batch(SESSION_PRELUDE)?;
+        engine.execute_batch("CREATE SCHEMA IF NOT EXISTS backcourt;")?;
+        engine.execute_batch(GAME_ID.text)?;
         engine.execute_batch(&format!(
-            "CREATE OR REPLACE VIEW backcourt.games AS {GAMES}"
+            "CREATE OR REPLACE VIEW backcourt.games AS {}",
+            GAMES.text
         ))?;
-        engine.execute_batch(SESSION_VIEWS)?;
+        for f in SESSION_VIEWS {
+            engine.execute_batch(f.text)?;
+        }
         Ok(engine)
     }
 
     /// Session settings that make results independent of the machine and
     /// of the session.
     fn apply_settings(&self) -> Result<()> {
-        self.execute_batch("SET TimeZone = 'UTC'")
-            .or_else(|_| Ok::<_, Error>(()))?;
+        // Without UTC, every TIMESTAMPTZ cast to a date (the game dates of props and
+        // reports) would follow the machine's zone: an error, not a silent shift.
+        self.execute_batch("SET TimeZone = 'UTC'")?;
         // DuckDB 1.5's join filter pushdown drops matches of a LEFT JOIN whose
         // probe side is a CTE read more than once (materialised): over four
         // seasons, 5,784 of 93,968 players lost their pre-game context, while
@@ -341,7 +391,8 @@ impl<'l> Engine<'l> {
         ))?;
         if table == TableId::NbacSchedule && *self.games_lock() {
             self.execute_batch(&format!(
-                "CREATE OR REPLACE TABLE backcourt.games AS {GAMES}"
+                "CREATE OR REPLACE TABLE backcourt.games AS {}",
+                GAMES.text
             ))?;
         }
         Ok(())
@@ -356,7 +407,8 @@ impl<'l> Engine<'l> {
         let mut done = self.games_lock();
         if !*done {
             self.execute_batch(&format!(
-                "DROP VIEW IF EXISTS backcourt.games; CREATE OR REPLACE TABLE backcourt.games AS {GAMES}"
+                "DROP VIEW IF EXISTS backcourt.games; CREATE OR REPLACE TABLE backcourt.games AS {}",
+                GAMES.text
             ))?;
             *done = true;
         }

@@ -40,7 +40,7 @@ static TABLES: &[TableDef] = &[TableDef {
         resolution_status: Varchar, resolved_at: Timestamp, created_at: Timestamp,
     ],
     upstream: &[],
-    producer: Producer::Unbuilt,
+    producer: Producer::Runner,
 },
 TableDef {
     id: TableId::NameMatches,

@@ -91,3 +91,38 @@ fn teams_playing_on_a_date_are_the_schedules() {
     }
     assert!(cal.teams_playing(d("2023-08-01")).is_empty());
 }
+
+#[test]
+fn the_nba_cup_final_is_no_regular_season_game_whatever_the_feed_flags() {
+    // Real-shaped: no tip-off times, and the importer flagged the Cup final (NBA.com id 006…)
+    // a regular-season game, as the public schedule exports do.
+    let (_dir, lake) = crate::util::lake_with(&[(
+        backcourt::registry::TableId::NbacSchedule,
+        "SELECT * FROM (VALUES
+            ('0022300001', DATE '2023-10-24', 2023, 'DEN', 'LAL', 3, true),
+            ('0022300300', DATE '2023-12-08', 2023, 'BOS', 'MIA', 3, true),
+            ('0062300001', DATE '2023-12-09', 2023, 'LAL', 'IND', 3, true)
+         ) t(game_id, game_date, season_year, home_team_tricode, away_team_tricode,
+             game_status, is_regular_season)",
+    )]);
+    assert_eq!(
+        rows(
+            &lake,
+            "SELECT nba_game_id, is_regular_season, season_phase FROM backcourt.games \
+             ORDER BY nba_game_id"
+        ),
+        [
+            ["0022300001", "true", "regular_season"],
+            ["0022300300", "true", "regular_season"],
+            ["0062300001", "false", "nba_cup_final"],
+        ]
+    );
+    let cal = Calendar::load(&Engine::open(&lake).unwrap()).unwrap();
+    let kinds: Vec<GameKind> = cal
+        .games_on(d("2023-12-09"))
+        .iter()
+        .map(|g| g.kind)
+        .collect();
+    assert_eq!(kinds, [GameKind::CupFinal]);
+    assert_eq!(cal.opening_night(Season(2023)), Some(d("2023-10-24")));
+}
