@@ -108,7 +108,14 @@ pub enum GameKind {
     RegularSeason,
     PlayIn,
     Playoffs,
+    /// The NBA Cup final (NBA.com id prefix [`CUP_FINAL_ID_PREFIX`]): a game
+    /// that counts in no standings, whatever the schedule's flags say.
+    CupFinal,
 }
+
+/// NBA.com game ids begin with the kind of game: 002 regular season, 004
+/// playoffs, 005 play-in, 006 the NBA Cup final.
+pub const CUP_FINAL_ID_PREFIX: &str = "006";
 
 /// One row of the schedule, as the calendar needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,7 +194,9 @@ impl Calendar {
                     },
                     home: home.value(i).to_string(),
                     away: away.value(i).to_string(),
-                    kind: if play_in.value(i) {
+                    kind: if id.value(i).starts_with(CUP_FINAL_ID_PREFIX) {
+                        GameKind::CupFinal
+                    } else if play_in.value(i) {
                         GameKind::PlayIn
                     } else if playoffs.value(i) {
                         GameKind::Playoffs
@@ -221,6 +230,22 @@ impl Calendar {
     pub fn is_bootstrap(&self, date: NaiveDate) -> bool {
         self.bootstrap(Season::of(date))
             .is_some_and(|r| r.contains(date))
+    }
+
+    /// Whether `date` is in the bootstrap window of a season after the
+    /// calendar's first: its players' history carries over from the season
+    /// before, so the feature store and Phase 5 compute it (the other Phase 4
+    /// tables, which describe this season alone, still skip it). A season
+    /// with nothing before it in the lake has nothing to carry.
+    pub fn carries_over(&self, date: NaiveDate) -> bool {
+        let season = Season::of(date);
+        self.is_bootstrap(date) && self.opening_nights.range(..season).next_back().is_some()
+    }
+
+    /// Whether Phase 5 predicts `date`'s games: a game date outside the
+    /// bootstrap, or one that carries over.
+    pub fn predicts(&self, date: NaiveDate) -> bool {
+        !self.games_on(date).is_empty() && (!self.is_bootstrap(date) || self.carries_over(date))
     }
 
     /// Every game date, in order.

@@ -135,6 +135,7 @@ pub fn cmd_demo(root: &str, args: &DemoCommand, json: bool) -> Result<()> {
         false,
     )?;
     let graded = engine.query(include_str!("../sql/demo/system_summary.sql"))?;
+    let openers = engine.query(include_str!("../sql/demo/season_openers.sql"))?;
     let tier_adjustment = engine.query(include_str!("../sql/demo/tier_adjustment.sql"))?;
     let seasons = calendar_summary(&engine)?;
     let tables = tables_summary(&engine)?;
@@ -164,6 +165,7 @@ pub fn cmd_demo(root: &str, args: &DemoCommand, json: bool) -> Result<()> {
             "phase5": batches_to_json(&phase5)?,
             "models": batches_to_json(&[models])?,
             "graded": batches_to_json(&graded)?,
+            "season_openers": batches_to_json(&openers)?,
             "tier_adjustment": batches_to_json(&tier_adjustment)?,
             "truth": batches_to_json(&truth)?,
         });
@@ -205,7 +207,8 @@ pub fn cmd_demo(root: &str, args: &DemoCommand, json: bool) -> Result<()> {
     writeln!(
         out,
         "\nPhase 4 (nba_precompute, feature store) against the game dates it owes rows for \
-         (bootstrap windows, opening night + 13 days, skipped) ({:.1} s this run):",
+         (bootstrap windows, opening night + 13 days, skipped; the feature store computes those \
+         of later seasons from last season's history) ({:.1} s this run):",
         seconds(Phase::Precompute)
     )?;
     writeln!(out, "{}", pretty_format_batches(&[phase4])?)?;
@@ -226,6 +229,13 @@ pub fn cmd_demo(root: &str, args: &DemoCommand, json: bool) -> Result<()> {
          oracle_mae: the generator's latent expected points on the same player-games):"
     )?;
     writeln!(out, "{}", pretty_format_batches(&graded)?)?;
+    writeln!(
+        out,
+        "\nThe first 14 days of each season (opening night + 13 days), predicted from last season's \
+         history carried over (carried_over: player-games whose features came from it; the lake's \
+         first season has nothing to carry):"
+    )?;
+    writeln!(out, "{}", pretty_format_batches(&openers)?)?;
     writeln!(
         out,
         "\nThe reference's scoring-tier adjustment on held-out dates (tiers by pre-game season average; \
@@ -305,19 +315,23 @@ fn phase3_summary(engine: &Engine, calendar: &Calendar, report: &RunReport) -> R
     )
 }
 
-/// Per Phase 4 table: rows, failure rows, and how its dates cover the
-/// calendar's non-bootstrap game dates (the dates it owes rows for). A date
+/// Per Phase 4 table: rows, failure rows, and how its dates cover the game
+/// dates it owes rows for (`backfill::plan::owes`: not the bootstrap windows,
+/// except the feature store's carried-over season openers). A date
 /// without rows is accounted for when the table's failure rows explain it.
 fn phase4_summary(engine: &Engine, calendar: &Calendar, report: &RunReport) -> Result<RecordBatch> {
     let lake = engine.lake();
-    let owed: BTreeSet<_> = calendar
-        .game_dates()
-        .filter(|d| !calendar.is_bootstrap(*d))
-        .collect();
     let rows = TableId::in_phase_order(Phase::Precompute)
         .into_iter()
         .filter(|t| t.sql().is_some())
         .map(|table| {
+            let owed: BTreeSet<_> = calendar
+                .game_dates()
+                .filter(|&d| {
+                    backcourt::backfill::plan::owes(calendar, table, d)
+                        == Some(backcourt::backfill::plan::Owes::Rows)
+                })
+                .collect();
             let dates = partition_dates(lake, table)?;
             let mut failed = BTreeSet::new();
             let mut failures = 0u64;

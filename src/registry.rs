@@ -145,9 +145,9 @@ pub enum Producer {
     /// A SQL model, `sql/<dataset>/<table>.sql`, embedded in the binary. It
     /// computes any date range in one pass (see `engine::Engine::run_model`).
     Sql(&'static str),
-    /// Declared so that schemas, exports and the DAG are fixed now; the
-    /// processor that fills it lands with its phase's issue.
-    Unbuilt,
+    /// Written by the backfill runner itself as models run: the entities a
+    /// model dropped for a data reason (`nba_processing.processing_failures`).
+    Runner,
 }
 
 /// The `Producer::Sql` of a table's model, embedded from
@@ -346,6 +346,13 @@ impl TableId {
     /// reference's BigQuery tables have it, and Phase 4 writes it,
     /// reference-phase4 §6) and the name-resolution tables (bookkeeping in
     /// `nba_processing`, computed beside Phase 3 from the raw feeds).
+    /// Whether the table computes the bootstrap dates that carry over last
+    /// season's history (`Calendar::carries_over`): the feature store and
+    /// Phase 5. The other Phase 4 tables describe the season so far alone.
+    pub fn carries_over(self) -> bool {
+        self == TableId::MlFeatureStoreV2 || self.phase() == Phase::Predictions
+    }
+
     pub fn phase(self) -> Phase {
         match (self, self.dataset()) {
             (TableId::MlFeatureStoreV2, _) => Phase::Precompute,

@@ -12,7 +12,8 @@
 -- missed games: `is_production_ready`, `*_is_complete`, `quality_tier` and `data_quality_issues`
 -- carry it. A player with fewer than 5 games this season before D is an INSUFFICIENT_DATA failure.
 WITH ctx AS (
-    SELECT * FROM backcourt.pregame_context($mode, $start_date, $end_date)
+    -- Not the bootstrap dates that carry last season over: those are the feature store's alone.
+    SELECT * FROM backcourt.pregame_context($mode, $start_date, $end_date) WHERE NOT carries_over
 ),
 
 -- Each team's games of the season with where its last 5 and 10 began; read twice below.

@@ -16,12 +16,34 @@ WITH players AS (
     SELECT * FROM backcourt.pregame_context($mode, $start_date, $end_date)
 ),
 
-form AS (
-    SELECT p.player_lookup, p.game_date, f.* EXCLUDE (player_lookup, game_date, season_year, team_abbr)
+player_form AS MATERIALIZED (
+    SELECT * FROM backcourt.player_form($start_date, $end_date)
+),
+
+-- Season openers (the bootstrap dates that carry over, backcourt.game_dates): a player with fewer
+-- than 5 games this season before D is described by his form at his last game of last season,
+-- and the features read from it are tagged 'carried_over'. Otherwise this season's form.
+form_season AS (
+    SELECT p.player_lookup, p.game_date,
+           p.carries_over AND coalesce(c.season_games, 0) < 5 AND last.player_lookup IS NOT NULL
+               AS carried_over,
+           p.season_year
     FROM players p
-    ASOF LEFT JOIN backcourt.player_form($start_date, $end_date) f
-      ON f.player_lookup = p.player_lookup AND f.season_year = p.season_year
-     AND p.game_date > f.game_date
+    ASOF LEFT JOIN player_form c
+      ON c.player_lookup = p.player_lookup AND c.season_year = p.season_year
+     AND p.game_date > c.game_date
+    LEFT JOIN (SELECT DISTINCT player_lookup, season_year FROM player_form) last
+      ON last.player_lookup = p.player_lookup AND last.season_year = p.season_year - 1
+),
+
+form AS (
+    SELECT s.player_lookup, s.game_date, s.carried_over,
+           f.* EXCLUDE (player_lookup, game_date, season_year, team_abbr)
+    FROM form_season s
+    ASOF LEFT JOIN player_form f
+      ON f.player_lookup = s.player_lookup
+     AND f.season_year = s.season_year - CASE WHEN s.carried_over THEN 1 ELSE 0 END
+     AND s.game_date > f.game_date
 ),
 
 team AS (
@@ -65,7 +87,7 @@ joined AS (
         p.player_lookup, p.universal_player_id, p.game_date, p.game_id, p.team_abbr,
         p.opponent_team_abbr, p.home_game, p.back_to_back, p.season_phase, p.days_rest,
         p.opponent_days_rest, p.player_status, p.games_in_last_7_days AS ctx_games_7,
-        f.season_games, f.games_5, f.games_10, f.points_avg_5, f.points_avg_10,
+        f.carried_over, f.season_games, f.games_5, f.games_10, f.points_avg_5, f.points_avg_10,
         f.points_avg_season, f.minutes_avg_10, f.minutes_avg_season, f.points_sum_2,
         f.points_sum_5, f.ft_made_10, f.points_10, f.paint_att_10, f.mid_att_10, f.three_att_10,
         t.pace_avg_10, t.off_rating_avg_10,
@@ -210,8 +232,20 @@ features AS (
             CASE WHEN team_season_games >= 5
                  THEN {'v': team_season_wins / team_season_games, 's': 'calculated'}
                  ELSE {'v': 0.5, 's': 'default'} END
-        ] AS vector
+        ] AS raw_vector
     FROM joined
+),
+
+-- A value read from last season's form (features 0–2, 11, 12, 18–21) is tagged 'carried_over'.
+carried AS (
+    SELECT
+        * EXCLUDE (raw_vector),
+        CASE WHEN carried_over THEN list_transform(raw_vector, (f, i) ->
+                 CASE WHEN list_contains([1, 2, 3, 12, 13, 19, 20, 21, 22], i)
+                           AND f.s IN ('phase3', 'calculated')
+                      THEN {'v': f.v, 's': 'carried_over'} ELSE f END)
+             ELSE raw_vector END AS vector
+    FROM features
 ),
 
 scored AS (
@@ -220,13 +254,14 @@ scored AS (
         list_transform(vector, f -> round(CAST(f.v AS DOUBLE), 9)) AS values,
         list_transform(vector, f -> f.s) AS sources,
         round(list_sum(list_transform(vector, f -> CASE f.s
-            WHEN 'phase4' THEN 100 WHEN 'phase3' THEN 75 WHEN 'calculated' THEN 100 ELSE 40 END))
+            WHEN 'phase4' THEN 100 WHEN 'phase3' THEN 75 WHEN 'calculated' THEN 100
+            WHEN 'carried_over' THEN 60 ELSE 40 END))
             / 25.0, 2) AS quality,
         -- The Phase 4 share over the features Phase 4 can supply (0–8, 13, 14, 18–20, 22, 23).
         len(list_filter(list_select(vector, [1, 2, 3, 4, 5, 6, 7, 8, 9, 14, 15, 19, 20, 21, 23, 24]),
             f -> f.s = 'phase4')) / 16.0 AS phase4_share,
         len(list_filter(vector, f -> f.s = 'phase3')) / 25.0 AS phase3_share
-    FROM features
+    FROM carried
 ),
 
 shaped AS (
@@ -249,7 +284,8 @@ shaped AS (
         opponent_team_abbr,
         home_game AS is_home,
         days_rest,
-        CASE WHEN phase4_share >= 0.90 THEN 'phase4' WHEN phase4_share >= 0.50 THEN 'phase4_partial'
+        CASE WHEN carried_over THEN 'carried_over'
+             WHEN phase4_share >= 0.90 THEN 'phase4' WHEN phase4_share >= 0.50 THEN 'phase4_partial'
              WHEN phase3_share >= 0.50 THEN 'phase3' ELSE 'mixed' END AS data_source,
         cache_updated AS source_daily_cache_last_updated,
         has_cache::INTEGER AS source_daily_cache_rows_found,
@@ -267,8 +303,9 @@ shaped AS (
         has_defense::INTEGER AS source_team_defense_rows_found,
         100.0 * has_defense::INTEGER AS source_team_defense_completeness_pct,
         defense_hash AS source_team_defense_hash,
-        coalesce(season_games, 0) < 10 AS early_season_flag,
-        CASE WHEN coalesce(season_games, 0) < 10
+        carried_over OR coalesce(season_games, 0) < 10 AS early_season_flag,
+        CASE WHEN carried_over THEN 'Season opener: features carried over from last season'
+             WHEN coalesce(season_games, 0) < 10
              THEN 'Only ' || coalesce(season_games, 0) || ' games played this season, 10 wanted' END
             AS insufficient_data_reason,
         expected_games_count,

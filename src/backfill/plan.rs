@@ -197,12 +197,17 @@ impl Plan {
 }
 
 /// Whether `table` owes rows for `date`: a game date, and for Phase 4 and 5
-/// not in a bootstrap window. `None` when it owes nothing at all.
+/// not in a bootstrap window, unless the table carries last season over into
+/// it (`TableId::carries_over`, `Calendar::carries_over`). `None` when it owes
+/// nothing at all.
 pub fn owes(calendar: &Calendar, table: TableId, date: NaiveDate) -> Option<Owes> {
     if calendar.games_on(date).is_empty() {
         return None;
     }
-    if table.phase() >= Phase::Precompute && calendar.is_bootstrap(date) {
+    if table.phase() >= Phase::Precompute
+        && calendar.is_bootstrap(date)
+        && !(table.carries_over() && calendar.carries_over(date))
+    {
         return Some(Owes::Bootstrap);
     }
     Some(Owes::Rows)

@@ -182,12 +182,14 @@ pub fn predict(engine: &Engine, calendar: &Calendar, params: &ModelParams) -> Re
     })
 }
 
-/// The first non-bootstrap game date of each season of the calendar.
+/// The first date each season of the calendar is predicted on
+/// (`Calendar::predicts`): opening night when last season carries over, else
+/// the first date after the bootstrap.
 pub fn season_openings(calendar: &Calendar) -> Vec<NaiveDate> {
     let mut out: Vec<NaiveDate> = Vec::new();
     let mut last: Option<Season> = None;
     for d in calendar.game_dates() {
-        if calendar.is_bootstrap(d) || last == Some(Season::of(d)) {
+        if !calendar.predicts(d) || last == Some(Season::of(d)) {
             continue;
         }
         last = Some(Season::of(d));
