@@ -15,7 +15,8 @@ WITH gamebook AS (
 ),
 bdl AS (
     SELECT game_date, team_code(team_abbr) AS team_abbr,
-           player_lookup(coalesce(player_lookup, player_full_name)) AS src_lookup
+           -- The printed name first, as player_game_summary: BDL's lookup deletes accented letters.
+           player_lookup(coalesce(nullif(trim(player_full_name), ''), player_lookup)) AS src_lookup
     FROM nba_raw.bdl_player_boxscores
 ),
 rows AS (

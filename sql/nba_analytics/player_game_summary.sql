@@ -109,7 +109,12 @@ gamebook AS MATERIALIZED (
 bdl_rows AS (
     SELECT game_date, game_id AS source_game_id, season_year,
            team_code(team_abbr) AS team_abbr,
-           player_full_name, player_lookup(coalesce(player_lookup, player_full_name)) AS src_lookup,
+           -- The canonical function of the printed name first: BDL's own lookup deletes accented
+           -- letters ('Bilal Çelik' -> 'bilalelik'), which would split a player whose team-games
+           -- the gamebook lacks from his gamebook games ('bilalcelik').
+           player_full_name,
+           player_lookup(coalesce(nullif(trim(player_full_name), ''), player_lookup)) AS src_lookup,
+           player_lookup(player_lookup) AS feed_lookup,
            CASE WHEN trim(minutes) IN ('', '-') THEN NULL
                 WHEN minutes LIKE '%:%' THEN try_cast(split_part(minutes, ':', 1) AS DOUBLE)
                                              + try_cast(split_part(minutes, ':', 2) AS DOUBLE) / 60
@@ -122,7 +127,7 @@ bdl_rows AS (
     WHERE game_date BETWEEN $start_date AND $end_date
 ),
 bdl AS MATERIALIZED (
-    SELECT b.*, coalesce(m.canonical, b.src_lookup) AS canonical,
+    SELECT b.* EXCLUDE (feed_lookup), coalesce(m.canonical, f.canonical, b.src_lookup) AS canonical,
            -- A box line identifies a player within his team-game when names cannot (a nickname
            -- with no alias): every counting stat plus whole minutes.
            concat_ws('|', coalesce(round(b.minutes_dec)::VARCHAR, '-'), coalesce(b.points::VARCHAR, '-'),
@@ -133,8 +138,10 @@ bdl AS MATERIALIZED (
                      coalesce(b.turnovers::VARCHAR, '-'), coalesce(b.personal_fouls::VARCHAR, '-')) AS line_sig
     FROM bdl_rows b
     LEFT JOIN spelling_map m ON m.spelling = b.src_lookup
+    LEFT JOIN spelling_map f ON f.spelling = b.feed_lookup
     WHERE b.src_lookup <> '' AND b.team_abbr IS NOT NULL
-    QUALIFY row_number() OVER (PARTITION BY b.game_date, b.team_abbr, coalesce(m.canonical, b.src_lookup)
+    QUALIFY row_number() OVER (PARTITION BY b.game_date, b.team_abbr,
+                                            coalesce(m.canonical, f.canonical, b.src_lookup)
                                ORDER BY b.processed_at DESC NULLS LAST, b.source_game_id) = 1
 ),
 -- BDL rows whose name finds no gamebook row of their team-game, and gamebook players nobody in

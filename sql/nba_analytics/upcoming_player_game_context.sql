@@ -1,6 +1,6 @@
 -- nba_analytics.upcoming_player_game_context
 -- One row per (player_lookup, game_id): historical mode, each player who played (player_game_summary); live mode, each rostered player not ruled out; date column game_date.
--- History from player_game_summary; lines, rest and travel from upcoming_team_game_context; props, injury report and rosters from the raw feeds.
+-- History from player_game_summary; pace and opponent ratings from team_offense_game_summary; lines, rest and travel from upcoming_team_game_context; props, injury report and rosters from the raw feeds.
 -- Point in time: history from earlier dates only; props, reports and rosters published by the cutoff (tip-off, or $as_of when earlier). Params: $start_date, $end_date, $mode, $as_of.
 -- Spec: shared/spec/reference-phase3.md §6; each [BUG] fixed is pinned in tests/it/analytics_upcoming.rs.
 
@@ -205,6 +205,70 @@ statuses AS (
     GROUP BY t.player_lookup, t.game_id, r.published_at, me.status_reason
 ),
 
+-- Each team's form after each of its games: pace and the rating it allowed (the opponent's
+-- offensive rating in the same game) over its last 10 games of the season. DECIMAL: exact sums,
+-- the same bytes whatever range is computed.
+team_box_form AS (
+    SELECT team_abbr, season_year, game_date,
+           avg(pace) OVER w AS pace_10,
+           avg(def_rating) OVER w AS def_rating_10,
+           count(pace) OVER w AS pace_games,
+           count(def_rating) OVER w AS def_rating_games
+    FROM (
+        SELECT o.team_abbr, o.game_date, o.season_year, CAST(o.pace AS DECIMAL(18, 6)) AS pace,
+               CAST(d.offensive_rating AS DECIMAL(18, 6)) AS def_rating
+        FROM nba_analytics.team_offense_game_summary o
+        LEFT JOIN nba_analytics.team_offense_game_summary d
+          ON d.game_id = o.game_id AND d.team_abbr = o.opponent_team_abbr
+        WHERE o.game_date BETWEEN $start_date - INTERVAL 300 DAY AND $end_date
+    )
+    WINDOW w AS (PARTITION BY team_abbr, season_year ORDER BY game_date ROWS 9 PRECEDING)
+),
+
+-- Per game in the range and side, that form at the team's last game before the horizon.
+team_recent AS (
+    SELECT tg.game_id, tg.team_abbr, f.pace_10, f.def_rating_10, f.pace_games, f.def_rating_games
+    FROM team_games tg
+    ASOF LEFT JOIN team_box_form f
+      ON f.team_abbr = tg.team_abbr AND f.season_year = tg.season_year
+     AND tg.horizon > f.game_date
+),
+
+-- Teammates ruled out on the report the game's cutoff sees, with their last 10 games played of
+-- the season before the horizon: the usage they leave to the others, and whether they are stars.
+out_history AS (
+    SELECT r.game_id, r.team_abbr, r.player_lookup, h.usage_rate, h.minutes_played, h.points,
+           row_number() OVER (PARTITION BY r.game_id, r.team_abbr, r.player_lookup
+                              ORDER BY h.game_date DESC, h.game_id) AS rn
+    FROM team_report r
+    JOIN team_games tg USING (game_id, team_abbr)
+    JOIN pgs h
+      ON h.player_lookup = r.player_lookup AND h.season_year = tg.season_year
+     AND h.game_date < tg.horizon AND h.minutes_played > 0
+    WHERE split_part(r.status_reason, '|', 1) = 'out'
+),
+
+out_teammates AS (
+    SELECT game_id, team_abbr, player_lookup,
+           avg(points ORDER BY rn) AS points_10,
+           -- The share of the team's possessions he used: usage% x his share of the 48 minutes.
+           avg(usage_rate ORDER BY rn) / 100.0 * avg(minutes_played ORDER BY rn) / 48.0
+               AS possession_share
+    FROM out_history
+    WHERE rn <= 10
+    GROUP BY game_id, team_abbr, player_lookup
+),
+
+teammates_out AS (
+    SELECT t.player_lookup, t.game_id,
+           count(*) FILTER (WHERE o.points_10 >= 18) AS stars_out,
+           sum(o.possession_share ORDER BY o.player_lookup) AS freed_share
+    FROM targets t
+    JOIN out_teammates o
+      ON o.game_id = t.game_id AND o.team_abbr = t.team_abbr AND o.player_lookup <> t.player_lookup
+    GROUP BY t.player_lookup, t.game_id
+),
+
 -- Prop names are resolved against the players the gamebook lists and those of the box score
 -- (player_game_summary's rows), or in a live run the rosters: the candidates player_game_summary
 -- passes to the same line picker (sql/backcourt/pregame_lines.sql), so the two tables agree on
@@ -387,7 +451,15 @@ assembled AS (
         coalesce(w.a14, 0) AS a14,
         coalesce(w.e30, CASE WHEN t.nba_game_id IS NOT NULL THEN 0 END) AS e30,
         coalesce(w.a30, 0) AS a30,
-        coalesce(t.game_date - o.opening_night BETWEEN 0 AND 13, false) AS bootstrap
+        coalesce(t.game_date - o.opening_night BETWEEN 0 AND 13, false) AS bootstrap,
+        -- Pace and the opponent's defence over the last 10 games (at least 3 of each side).
+        CASE WHEN mine.pace_games >= 3 AND theirs.pace_games >= 3
+             THEN theirs.pace_10 - mine.pace_10 END AS pace_diff,
+        CASE WHEN theirs.pace_games >= 3 THEN theirs.pace_10 END AS opponent_pace_10,
+        CASE WHEN theirs.def_rating_games >= 3 THEN theirs.def_rating_10 END
+            AS opponent_def_rating_10,
+        x.stars_out,
+        x.freed_share
     FROM lined t
     LEFT JOIN form f USING (player_lookup, game_id)
     LEFT JOIN statuses s USING (player_lookup, game_id)
@@ -396,6 +468,10 @@ assembled AS (
                             AND c.team_abbr = t.team_abbr
     LEFT JOIN team_windows w ON w.game_id = t.game_id AND w.team_abbr = t.team_abbr
     LEFT JOIN opening_nights o ON o.season_year = t.season_year
+    LEFT JOIN team_recent mine ON mine.game_id = t.game_id AND mine.team_abbr = t.team_abbr
+    LEFT JOIN team_recent theirs
+      ON theirs.game_id = t.game_id AND theirs.team_abbr = t.opponent_team_abbr
+    LEFT JOIN teammates_out x ON x.player_lookup = t.player_lookup AND x.game_id = t.game_id
     -- Live: players ruled out by the latest report before the cutoff are not expected to play.
     WHERE NOT ($mode = 'live' AND coalesce(s.player_status = 'out', false))
 ),
@@ -473,8 +549,10 @@ SELECT
     total_movement,
     game_total_source,
     CAST(NULL AS DOUBLE) AS total_public_betting_pct,
-    CAST(NULL AS DOUBLE) AS pace_differential,
-    CAST(NULL AS DOUBLE) AS opponent_pace_last_10,
+    -- The opponent's pace minus the player's team's, each over its last 10 games: the change of
+    -- possessions the player can expect against his usual games (positive: a faster game).
+    round(pace_diff, 1) AS pace_differential,
+    round(opponent_pace_10, 1) AS opponent_pace_last_10,
     CAST(NULL AS VARCHAR) AS game_start_time_local,
     CAST(NULL AS DOUBLE) AS opponent_ft_rate_allowed,
     home_game,
@@ -482,7 +560,12 @@ SELECT
     -- Player rest counts calendar days since the last game: 1 is a back-to-back (the reference
     -- tested 0, which history strictly before the date can never give, §10.4).
     days_rest = 1 AS back_to_back,
-    CAST(NULL AS DOUBLE) AS projected_usage_rate,
+    -- His usage of the last 7 games with the possessions of teammates ruled out shared among the
+    -- rest: usage / (1 - their share of the team's possessions, at most 0.5). Known only with a
+    -- report (no report, no knowledge of who is out).
+    CASE WHEN report_at IS NOT NULL AND usage_7 IS NOT NULL
+         THEN round(usage_7 / (1 - least(coalesce(freed_share, 0), 0.5)), 2) END
+        AS projected_usage_rate,
     CAST(days_rest AS INTEGER) AS days_rest,
     CAST(last_date - previous_date AS INTEGER) AS days_rest_before_last_game,
     CAST(game_date - rested_date AS INTEGER) AS days_since_2_plus_days_rest,
@@ -500,6 +583,8 @@ SELECT
     CAST(NULL AS INTEGER) AS consecutive_road_games,
     CAST(NULL AS INTEGER) AS miles_traveled_last_14_days,
     CAST(NULL AS INTEGER) AS time_zones_crossed_last_14_days,
+    -- The raw contract has no birth dates (spec/raw-tables.md): unknown, and fatigue takes the
+    -- neutral age.
     CAST(NULL AS INTEGER) AS player_age,
     -- 0.0 stays 0.0 (the reference stored a zero average as NULL).
     round(points_5, 1) AS points_avg_last_5,
@@ -514,8 +599,10 @@ SELECT
         AS prop_over_streak,
     CAST(CASE WHEN current_line IS NOT NULL THEN coalesce(under_streak, 0) END AS INTEGER)
         AS prop_under_streak,
-    CAST(NULL AS INTEGER) AS star_teammates_out,
-    CAST(NULL AS DOUBLE) AS opponent_def_rating_last_10,
+    -- Teammates ruled out who averaged 18 points or more over their last 10 games.
+    CAST(CASE WHEN report_at IS NOT NULL THEN coalesce(stars_out, 0) END AS INTEGER)
+        AS star_teammates_out,
+    round(opponent_def_rating_10, 1) AS opponent_def_rating_last_10,
     CAST(NULL AS DOUBLE) AS shooting_pct_decline_last_5,
     CAST(NULL AS DOUBLE) AS fourth_quarter_production_last_7,
     -- Forward-looking columns stay NULL (the reference wrote 0 / FALSE placeholders): the lake
@@ -602,7 +689,8 @@ SELECT
         last_date, previous_date, rested_date, games_7, games_14, minutes_7, minutes_14, b2b_14,
         usage_7, travel_miles, points_5, points_10, used_5, used_10, over_streak, under_streak,
         opponent_days_since_last_game, player_status, injury_report, questionable_teammates,
-        probable_teammates
+        probable_teammates, pace_diff, opponent_pace_10, opponent_def_rating_10, stars_out,
+        freed_share
     ) AS VARCHAR)), 16) AS data_hash,
     1 AS context_version,
     updated_at AS created_at,

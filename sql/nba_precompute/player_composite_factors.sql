@@ -10,7 +10,8 @@
 --
 -- Fatigue is 0–100 with 100 = fresh, everywhere.
 WITH ctx AS (
-    SELECT * FROM backcourt.pregame_context($mode, $start_date, $end_date)
+    -- Not the bootstrap dates that carry last season over: those are the feature store's alone.
+    SELECT * FROM backcourt.pregame_context($mode, $start_date, $end_date) WHERE NOT carries_over
 ),
 
 shot AS (
@@ -90,11 +91,12 @@ factors AS (
                 * CASE WHEN abs(coalesce(zone_defense, 0) * least(coalesce(zone_usage, 50) / 50, 1)) > 5
                        THEN 1.2 ELSE 1 END))
             ELSE 0 END AS mismatch,
-        -- Pace (§4.4.3).
-        greatest(-3, least(3, coalesce(pace_differential, 0) / 2)) AS pace,
+        -- Pace (§4.4.3); NULL, not 0, without a pace differential, so that the feature store
+        -- takes its default (tagged so) rather than a Phase 4 zero.
+        greatest(-3, least(3, pace_differential / 2)) AS pace,
         -- Usage spike (§4.4.4): only from a real projection against a real baseline.
         CASE WHEN projected_usage_rate IS NULL OR coalesce(avg_usage_rate_last_7_games, 0) = 0
-             THEN 0
+             THEN NULL
              ELSE greatest(-3, least(3,
                  (projected_usage_rate - avg_usage_rate_last_7_games) * 0.3
                  * CASE WHEN coalesce(star_teammates_out, 0) > 0
@@ -103,6 +105,13 @@ factors AS (
                         ELSE 1 END))
         END AS usage_spike
     FROM joined
+),
+
+totalled AS (
+    -- A factor not computed adjusts nothing.
+    SELECT *, (fatigue - 100) / 20.0 + mismatch + coalesce(pace, 0) + coalesce(usage_spike, 0)
+              AS total
+    FROM factors
 ),
 
 shaped AS (
@@ -116,12 +125,15 @@ shaped AS (
         round(mismatch, 1) AS shot_zone_mismatch_score,
         round(pace, 1) AS pace_score,
         round(usage_spike, 1) AS usage_spike_score,
-        0.0 AS referee_favorability_score,
-        0.0 AS look_ahead_pressure_score,
-        0.0 AS travel_impact_score,
-        0.0 AS opponent_strength_score,
-        round((fatigue - 100) / 20.0 + mismatch + pace + usage_spike, 2)
-            AS total_composite_adjustment,
+        -- The reference's four deferred factors (§4.4 item 5) are not computed: NULL, not a
+        -- constant 0.0 that reads as a measurement. Travel and the opponent's strength reach the
+        -- model through fatigue, pace and opponent_def_rating; there is no referee feed; look-ahead
+        -- needs the schedule as published before the game, which the lake does not keep.
+        CAST(NULL AS DOUBLE) AS referee_favorability_score,
+        CAST(NULL AS DOUBLE) AS look_ahead_pressure_score,
+        CAST(NULL AS DOUBLE) AS travel_impact_score,
+        CAST(NULL AS DOUBLE) AS opponent_strength_score,
+        round(total, 2) AS total_composite_adjustment,
         CAST(json_object(
             'days_rest', days_rest, 'back_to_back', back_to_back,
             'games_last_7', games_in_last_7_days, 'minutes_last_7', minutes_in_last_7_days,
@@ -154,14 +166,12 @@ shaped AS (
             CASE WHEN pace_differential IS NULL THEN 'pace_differential' END,
             CASE WHEN NOT has_shot THEN 'player_shot_zone' END,
             CASE WHEN NOT has_defense THEN 'team_defense_zone' END), '') AS missing_data_fields,
-        fatigue < 50 OR abs(mismatch) > 8
-            OR abs((fatigue - 100) / 20.0 + mismatch + pace + usage_spike) > 12 AS has_warnings,
+        fatigue < 50 OR abs(mismatch) > 8 OR abs(total) > 12 AS has_warnings,
         nullif(concat_ws('; ',
             CASE WHEN fatigue < 50 THEN 'EXTREME_FATIGUE: score ' || fatigue END,
             CASE WHEN abs(mismatch) > 8 THEN 'EXTREME_MATCHUP: score ' || round(mismatch, 1) END,
-            CASE WHEN abs((fatigue - 100) / 20.0 + mismatch + pace + usage_spike) > 12
-                 THEN 'EXTREME_ADJUSTMENT: total '
-                      || round((fatigue - 100) / 20.0 + mismatch + pace + usage_spike, 2) END
+            CASE WHEN abs(total) > 12
+                 THEN 'EXTREME_ADJUSTMENT: total ' || round(total, 2) END
         ), '') AS warning_details,
         context_updated AS source_player_context_last_updated,
         has_context::INTEGER AS source_player_context_rows_found,
@@ -205,7 +215,7 @@ shaped AS (
             AS created_at,
         greatest(context_updated, team_context_updated, shot_updated, defense_updated)
             AS processed_at
-    FROM factors
+    FROM totalled
 )
 
 SELECT

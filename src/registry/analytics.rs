@@ -304,6 +304,7 @@ static TABLES: &[TableDef] = &[
         // from upcoming_team_game_context (one implementation of each).
         upstream: &[
             TableId::PlayerGameSummary,
+            TableId::TeamOffenseGameSummary,
             TableId::UpcomingTeamGameContext,
             TableId::NbacSchedule,
             TableId::OddsApiPlayerPointsProps,

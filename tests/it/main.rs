@@ -23,3 +23,4 @@ mod precompute_zones;
 mod predictions_grading;
 mod predictions_pipeline;
 mod predictions_systems;
+mod realistic_feeds;

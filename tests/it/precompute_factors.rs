@@ -681,9 +681,20 @@ fn pace_is_half_the_differential_clamped_to_plus_minus_3() {
     assert_factor("p_minus8", "pace_score", -3.0, -3.0); // −4 → −3
 }
 
+/// Whether `name`'s `column` is NULL: a factor without its input is not computed, so that the
+/// feature store falls back to its default, tagged so, rather than reading a Phase 4 zero.
+fn is_null(name: &str, column: &str) -> bool {
+    player(name, &format!("CAST({column} IS NULL AS VARCHAR)")) == ["true"]
+}
+
 #[test]
-fn a_missing_pace_differential_scores_0_and_is_named() {
-    assert_factor("p_null", "pace_score", 0.0, 0.0);
+fn a_missing_pace_differential_is_no_pace_score_and_is_named() {
+    assert!(is_null("p_null", "pace_score"));
+    assert_close(
+        num("p_null", "total_composite_adjustment"),
+        0.0,
+        "p_null total",
+    );
     assert_eq!(
         player("p_null", "missing_data_fields, data_completeness_pct"),
         [
@@ -721,7 +732,12 @@ fn usage_spike_is_clamped_to_plus_minus_3() {
 #[test]
 fn no_projection_no_invented_spike() {
     // The reference defaulted the projection to 25: (25 − 15) × 0.3 × 1.15 = 3.45 → 3 (§9.10).
-    assert_factor("u_no_projection", "usage_spike_score", 0.0, 0.0);
+    assert!(is_null("u_no_projection", "usage_spike_score"));
+    assert_close(
+        num("u_no_projection", "total_composite_adjustment"),
+        0.0,
+        "u_no_projection total",
+    );
     assert_eq!(
         player(
             "u_no_projection",
@@ -735,7 +751,12 @@ fn no_projection_no_invented_spike() {
         ]
     );
     // A zero baseline gives no spike either (§4.4.4), although 30 was projected.
-    assert_factor("u_zero_baseline", "usage_spike_score", 0.0, 0.0);
+    assert!(is_null("u_zero_baseline", "usage_spike_score"));
+    assert_close(
+        num("u_zero_baseline", "total_composite_adjustment"),
+        0.0,
+        "u_zero_baseline total",
+    );
 }
 
 // ── Totals, warnings, completeness ──────────────────────────────────────────────────────────
