@@ -92,8 +92,10 @@ factors AS (
                        THEN 1.2 ELSE 1 END))
             ELSE 0 END AS mismatch,
         -- Pace (§4.4.3); NULL, not 0, without a pace differential, so that the feature store
-        -- takes its default (tagged so) rather than a Phase 4 zero.
-        greatest(-3, least(3, pace_differential / 2)) AS pace,
+        -- takes its default (tagged so) rather than a Phase 4 zero. The CASE is needed: DuckDB's
+        -- greatest/least skip NULLs, so the clamp alone turned a missing differential into +3.
+        CASE WHEN pace_differential IS NOT NULL
+             THEN greatest(-3, least(3, pace_differential / 2)) END AS pace,
         -- Usage spike (§4.4.4): only from a real projection against a real baseline.
         CASE WHEN projected_usage_rate IS NULL OR coalesce(avg_usage_rate_last_7_games, 0) = 0
              THEN NULL

@@ -902,6 +902,7 @@ fn a_player_without_a_context_row_gets_one_rebuilt_from_his_earlier_games() {
 
 #[test]
 fn a_rebuilt_context_has_no_projection_and_so_no_usage_spike() {
+    // No projection, so no usage spike score (NULL: the store takes its default, tagged so).
     // Baseline: mean usage of his 6 games = (10 + 12 + 14 + 16 + 18 + 20) / 6 = 15. The reference
     // would have projected 25 and scored (25 − 15) × 0.3 = 3.0.
     assert_eq!(
@@ -912,7 +913,7 @@ fn a_rebuilt_context_has_no_projection_and_so_no_usage_spike() {
              data_completeness_pct"
         ),
         [
-            "0.0",
+            "",
             "15.0",
             "",
             "projected_usage_rate,pace_differential,player_shot_zone,team_defense_zone",
