@@ -302,8 +302,8 @@ impl TableId {
     /// season's calendar around the date (opening nights, the season's team
     /// games), so it counts within [`SCHEDULE_DAYS`] either side.
     ///
-    /// The windows are supersets of what the SQL reads (its lookbacks are 300
-    /// and 366 days); the ledger fingerprints exactly these dates, so a change
+    /// The windows are supersets of what the SQL reads (its lookbacks are 300,
+    /// 366 and, for `backcourt.player_form`, 430 days); the ledger fingerprints exactly these dates, so a change
     /// anywhere inside them marks the date stale, and the runner does not run
     /// a date while an upstream date inside them is not done.
     pub fn read_window(self) -> ReadWindow {
@@ -321,8 +321,8 @@ impl TableId {
             | TableId::SystemDailyPerformance => ReadWindow::SameDate,
             // Every prediction's model learnt from all earlier feature-store rows.
             TableId::PlayerPropPredictions => ReadWindow::AllBefore,
-            // Pre-game context and Phase 4: history up to a season and a day back.
-            _ => ReadWindow::Days(366),
+            // Pre-game context and Phase 4: history back to last season's opening night.
+            _ => ReadWindow::Days(430),
         }
     }
 

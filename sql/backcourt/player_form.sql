@@ -4,11 +4,15 @@
 --
 -- Form after each game, read by the Phase 4 models for date D with an ASOF join on the last game
 -- before D: that is how every window stays strictly before D while a whole range is computed in
--- one pass. Each macro takes the range being computed and reads the 300 days before it, more than
--- a season, so a one-date run scans a season of partitions, not the whole lake.
+-- one pass. Each macro takes the range being computed and reads the days before it that its
+-- windows need, so a one-date run scans about a season of partitions, not the whole lake.
 
 -- backcourt.player_form(start_date, end_date): per player and game played, his form after that
--- game over the season so far (last 5 / 10 games and season to date).
+-- game over the season so far (last 5 / 10 games and season to date). It reads 430 days back: a
+-- season opener carries over last season's form at its last game, whose season-to-date figures
+-- need last season from its opening night, and the longest span between two opening nights is
+-- 427 days (2019-10-22 to 2020-12-22). With 300, as the other macros, an opener run alone saw a
+-- truncated last season and differed from the same date inside a longer run.
 CREATE OR REPLACE MACRO backcourt.player_form(start_date, end_date) AS TABLE
 SELECT
     player_lookup, season_year, game_date, team_abbr,
@@ -46,7 +50,7 @@ FROM (
         CAST(ts_pct AS DECIMAL(18, 6)) AS ts_pct,
         CAST(points AS BIGINT) AS points)
     FROM backcourt.player_games
-    WHERE game_date BETWEEN start_date - INTERVAL 300 DAY AND end_date
+    WHERE game_date BETWEEN start_date - INTERVAL 430 DAY AND end_date
 )
 WINDOW
     season AS (PARTITION BY player_lookup, season_year ORDER BY game_date),

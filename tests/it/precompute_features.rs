@@ -394,12 +394,30 @@ fn every_default_in_the_league_is_the_reference_default() {
         defaults_seen[3] > 0 && defaults_seen[9] > 0,
         "{defaults_seen:?}"
     );
-    // No vector is mostly defaults once the bootstrap is over.
+    // No vector of a player with earlier games is mostly defaults: once the bootstrap is over,
+    // or on a season's first nights from last season's games. A player's first game ever (a
+    // rookie's opener) has no scoring to read, and says so: his scoring features are defaults.
+    let history = "EXISTS (SELECT 1 FROM nba_analytics.player_game_summary g \
+                   WHERE g.player_lookup = m.player_lookup AND g.game_date < m.game_date)";
     let worst = float(
         lake,
-        &format!("SELECT CAST(min(feature_quality_score) AS DOUBLE) FROM {MLFS}"),
+        &format!("SELECT CAST(min(feature_quality_score) AS DOUBLE) FROM {MLFS} m WHERE {history}"),
     );
-    assert!(worst >= 50.0, "lowest feature quality {worst}");
+    assert!(worst >= 50.0, "lowest feature quality with history {worst}");
+    for row in rows(
+        lake,
+        &format!(
+            "SELECT player_lookup, game_date, feature_sources FROM {MLFS} m WHERE NOT {history}"
+        ),
+    ) {
+        let sources: Vec<String> = serde_json::from_str(&row[2]).expect("sources");
+        assert!(
+            sources[..4].iter().all(|s| s == "default"),
+            "{} {}: a first game with scoring features {sources:?}",
+            row[0],
+            row[1]
+        );
+    }
 }
 
 #[test]

@@ -5,14 +5,14 @@
 //! it was run over, would differ. Also: bootstrap dates are skipped, and a
 //! player who missed games keeps his rows, with the gap in the quality columns.
 
-use backcourt::calendar::Calendar;
+use backcourt::calendar::{Calendar, Season};
 use backcourt::dates::DateRange;
 use backcourt::engine::{Engine, ModelParams};
 use backcourt::lake::{Lake, WriteScope};
 use backcourt::registry::{Phase, TableId};
 use chrono::NaiveDate;
 
-use crate::util::{int, precompute_league, rows, tempdir};
+use crate::util::{copy_lake, int, precompute_league, rows, tempdir};
 
 /// The game dates the replay test recomputes: the first non-bootstrap one of
 /// each season (the edge of the bootstrap), every 45th, and the opening
@@ -328,5 +328,78 @@ fn a_model_emitting_an_unknown_category_writes_nothing() {
             lake.partitions(table).expect("list").is_empty(),
             "{table} written"
         );
+    }
+}
+
+/// Removes from the local lake at `root` every partition dated after `last`: the lake as it
+/// stood the day after `last`'s games, before anything later existed.
+fn truncate_after(root: &std::path::Path, last: NaiveDate) -> usize {
+    let mut removed = 0;
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read dir") {
+            let path = entry.expect("dir entry").path();
+            if !path.is_dir() {
+                continue;
+            }
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            match name.split_once('=').map(|(_, d)| d.parse::<NaiveDate>()) {
+                Some(Ok(d)) if d > last => {
+                    std::fs::remove_dir_all(&path).expect("remove partition");
+                    removed += 1;
+                }
+                Some(Ok(_)) => {}
+                _ => stack.push(path),
+            }
+        }
+    }
+    removed
+}
+
+#[test]
+fn a_date_computed_in_a_lake_that_ends_with_it_is_the_full_runs() {
+    // The one-date replay above reads a lake that holds the later dates too; here the lake truly
+    // lacks them: raw and Phase 3 copied and cut after D, then Phase 4 computed for D alone.
+    let lake = precompute_league();
+    let engine = Engine::open(lake).expect("engine");
+    let calendar = Calendar::load(&engine).expect("calendar");
+    let seasons = calendar.seasons();
+    let mut dates: Vec<NaiveDate> = Vec::new();
+    for season in &seasons[1..] {
+        // A carried-over opening night, and a date mid-season.
+        dates.extend(calendar.opening_night(*season));
+        let in_season: Vec<NaiveDate> = calendar
+            .game_dates()
+            .filter(|&d| Season::of(d) == *season && !calendar.is_bootstrap(d))
+            .collect();
+        dates.push(in_season[in_season.len() / 2]);
+    }
+    for d in dates {
+        let (dir, cut) = copy_lake(
+            lake,
+            &["nba_raw", "nba_reference", "nba_static", "nba_analytics"],
+        );
+        assert!(
+            truncate_after(dir.path(), d) > 100,
+            "nothing after {d} to cut"
+        );
+        let cut_engine = Engine::open(&cut).expect("engine");
+        for table in TableId::in_phase_order(Phase::Precompute) {
+            cut_engine
+                .build_table(table, &ModelParams::historical(DateRange::day(d)))
+                .unwrap_or_else(|e| panic!("{table} {d}: {e}"));
+            let path = Lake::partition_path(table, Some(d));
+            let full = lake.get(&path).ok();
+            let alone = cut.get(&path).ok();
+            assert!(
+                full == alone,
+                "{table} {d}: the lake cut after D gives {} bytes, the full run {}",
+                alone.map_or(0, |b| b.len()),
+                full.map_or(0, |b| b.len()),
+            );
+        }
     }
 }
