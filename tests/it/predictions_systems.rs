@@ -159,7 +159,7 @@ fn moving_average_fatigue_penalises_a_low_score_and_a_fresh_100_costs_nothing() 
 }
 
 #[test]
-fn moving_average_mismatch_pace_and_usage_scale_by_three_tenths_three_tenths_two_fifths() {
+fn moving_average_mismatch_and_usage_scale_by_three_tenths_and_two_fifths_pace_by_the_base() {
     let home = Adjustments {
         home_away: 0.5,
         ..Adjustments::default()
@@ -192,7 +192,7 @@ fn moving_average_mismatch_pace_and_usage_scale_by_three_tenths_three_tenths_two
                 ..features()
             },
             Adjustments {
-                pace: 0.6, // 0.3 · 2
+                pace: 0.2, // 20 · 2 / 200: the base scaled by the pace score over 200
                 ..home
             },
         ),
@@ -289,21 +289,21 @@ fn moving_average_adjustments_sum_to_prediction_minus_base() {
         ..features()
     };
     let p = ma(&f);
-    // Base 18.6; fatigue −1.0, mismatch +1.2, pace −0.3, usage +0.6, away −0.5, b2b −1.5:
-    // total −1.5, so 17.1.
+    // Base 18.6; fatigue −1.0, mismatch +1.2, pace 18.6 · −1 / 200 = −0.093, usage +0.6,
+    // away −0.5, b2b −1.5: total −1.293, so 17.307, rounded to 17.31.
     assert_adjustments(
         &p.adjustments,
         Adjustments {
             fatigue: -1.0,
             shot_zone: 1.2,
-            pace: -0.3,
+            pace: -0.093,
             usage_spike: 0.6,
             home_away: -0.5,
             other: -1.5,
         },
     );
-    assert_close(p.points, 17.1);
-    assert_close(p.adjustments.total(), p.points - 18.6);
+    assert_close(p.points, 17.31);
+    assert_close(p.adjustments.total(), -1.293);
     assert_eq!(p.confidence, volatility_confidence(&f));
 }
 
@@ -668,8 +668,9 @@ fn zone_matchup_pace_venue_and_fatigue() {
         pace_score: 2.5,
         ..features()
     });
-    assert_close(p.adjustments.pace, 1.0); // 0.4 · 2.5
-    assert_close(p.points, 21.22);
+    // Pace scales the season average by the pace score over 200: 20 · 2.5 / 200.
+    assert_close(p.adjustments.pace, 0.25);
+    assert_close(p.points, 20.47);
     // The venue is 1.1 % of the season average: ±0.22 at 20, ±0.33 at 30.
     assert_close(p.adjustments.home_away, 0.22);
     let away = zm(&Features {

@@ -27,7 +27,7 @@ pub fn predict(s: &Subject) -> Prediction {
             0.0
         },
         shot_zone: 0.3 * f.shot_zone_mismatch_score,
-        pace: 0.3 * f.pace_score,
+        pace: super::pace_points(base, f.pace_score),
         usage_spike: 0.4 * f.usage_spike_score,
         home_away: if f.is_home() { 0.5 } else { -0.5 },
         other: if f.back_to_back >= 0.5 { -1.5 } else { 0.0 },

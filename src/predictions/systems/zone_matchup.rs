@@ -99,7 +99,7 @@ pub fn predict(s: &Subject) -> Prediction {
             0.0
         },
         shot_zone: zone_adjustment(s),
-        pace: 0.4 * f.pace_score,
+        pace: super::pace_points(f.points_avg_season, f.pace_score),
         home_away: if f.is_home() { venue } else { -venue },
         ..Adjustments::default()
     };
