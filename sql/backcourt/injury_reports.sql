@@ -9,13 +9,7 @@ report_names AS (
     SELECT 'nbac_injury_report' AS feed, game_date, [team_abbr] AS teams, spelling, name, 1 AS feed_rows
     FROM report
 ),
-candidates AS (
-    SELECT game_date, team_abbr, player_lookup, name FROM backcourt.listed_players(start_date, end_date)
-    UNION ALL
-    SELECT game_date, team_abbr, player_lookup, player_full_name
-    FROM nba_analytics.player_game_summary
-    WHERE game_date BETWEEN start_date AND end_date
-),
+candidates AS (SELECT * FROM backcourt.name_candidates(start_date, end_date)),
 resolved AS (SELECT * FROM backcourt.resolve_names('report_names', 'candidates'))
 SELECT r.game_date, r.team_abbr, coalesce(n.player_lookup, r.spelling) AS player_lookup,
        r.status, r.reason, r.published_at

@@ -244,6 +244,16 @@ FROM (SELECT * FROM gamebook UNION ALL SELECT * FROM rostered) l
 LEFT JOIN backcourt.player_spelling_map m ON m.spelling = l.src_lookup
 WHERE l.src_lookup <> '' AND l.team_abbr IS NOT NULL;
 
+-- backcourt.name_candidates(start_date, end_date): the candidates every feed's names are resolved
+-- against once player_game_summary is built: the players listed for each game (listed_players)
+-- and those of its box scores, with their names.
+CREATE OR REPLACE MACRO backcourt.name_candidates(start_date, end_date) AS TABLE
+SELECT game_date, team_abbr, player_lookup, name FROM backcourt.listed_players(start_date, end_date)
+UNION ALL
+SELECT game_date, team_abbr, player_lookup, player_full_name
+FROM nba_analytics.player_game_summary
+WHERE game_date BETWEEN start_date AND end_date;
+
 -- backcourt.odds_props / backcourt.bettingpros_props(start_date, end_date): the props rows that
 -- carry a line, with the spelling, name and teams name resolution reads. The line picker and the
 -- name tables both read them here, so both see the same names.
@@ -333,11 +343,5 @@ feed_names AS (
     UNION ALL
     SELECT feed, game_date, teams, player_lookup(raw), NULL, feed_rows FROM pbp_raw
 ),
-candidates AS (
-    SELECT game_date, team_abbr, player_lookup, name FROM backcourt.listed_players(start_date, end_date)
-    UNION ALL
-    SELECT game_date, team_abbr, player_lookup, player_full_name
-    FROM nba_analytics.player_game_summary
-    WHERE game_date BETWEEN start_date AND end_date
-)
+candidates AS (SELECT * FROM backcourt.name_candidates(start_date, end_date))
 SELECT * FROM backcourt.resolve_names('feed_names', 'candidates');

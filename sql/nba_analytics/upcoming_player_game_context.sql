@@ -273,14 +273,7 @@ teammates_out AS (
 -- (player_game_summary's rows), or in a live run the rosters: the candidates player_game_summary
 -- passes to the same line picker (sql/backcourt/pregame_lines.sql), so the two tables agree on
 -- every line. Props are matched on (date, team, player): the feed's game ids may be reversed.
-line_candidates AS (
-    SELECT game_date, team_abbr, player_lookup, name
-    FROM backcourt.listed_players($start_date, $end_date)
-    UNION ALL
-    SELECT game_date, team_abbr, player_lookup, player_full_name
-    FROM nba_analytics.player_game_summary
-    WHERE game_date BETWEEN $start_date AND $end_date
-),
+line_candidates AS (SELECT * FROM backcourt.name_candidates($start_date, $end_date)),
 
 -- One line per player-game (the reference's props join could fan out, §6.1): the last snapshot
 -- before tip-off (and the as-of time of a live run); the reference took an arbitrary snapshot,
