@@ -220,6 +220,64 @@ fn a_name_no_player_of_the_game_answers_to_is_a_row_of_unresolved_names() {
 }
 
 #[test]
+fn an_alias_row_settles_a_spelling_the_game_alone_cannot() {
+    // The same date with one alias row: the team's own mapping of the sportsbook's "A. Thompson".
+    // The game has two Thompsons, so without it the name is ambiguous (above); with it, the alias
+    // names Amen, by method 'alias', and his line reaches both Phase 3 tables.
+    let (_dir, lake) = lake_with(&[
+        (TableId::NbacSchedule, SCHEDULE),
+        (TableId::NbacGamebookPlayerStats, GAMEBOOK),
+        (TableId::OddsApiPlayerPointsProps, ODDS),
+        (TableId::BettingprosPlayerPointsProps, BETTINGPROS),
+        (TableId::NbacInjuryReport, INJURIES),
+        (
+            TableId::PlayerAliases,
+            "SELECT 'athompson' AS alias_lookup, 'amenthompson' AS nba_canonical_lookup, \
+             'abbreviation' AS alias_type, true AS is_active",
+        ),
+    ]);
+    {
+        let engine = Engine::open(&lake).expect("engine");
+        let params = ModelParams::historical(DATE.parse().expect("date"));
+        backcourt::analytics::build(&engine, &params).expect("Phase 3");
+    }
+    assert_eq!(
+        rows(
+            &lake,
+            "SELECT source_name, player_lookup, method FROM nba_processing.name_matches \
+             WHERE source_name = 'A. Thompson'",
+        ),
+        [["A. Thompson", "amenthompson", "alias"]]
+    );
+    assert_eq!(
+        rows(
+            &lake,
+            "SELECT source_lookup FROM nba_processing.unresolved_names ORDER BY 1",
+        ),
+        [["jordanhawkins"]]
+    );
+    for (table, line) in [
+        ("nba_analytics.player_game_summary", "points_line"),
+        (
+            "nba_analytics.upcoming_player_game_context",
+            "current_points_line",
+        ),
+    ] {
+        assert_eq!(
+            rows(
+                &lake,
+                &format!(
+                    "SELECT CAST({line} AS VARCHAR) FROM {table} \
+                     WHERE player_lookup = 'amenthompson'"
+                ),
+            ),
+            [["9.5"]],
+            "{table}"
+        );
+    }
+}
+
+#[test]
 fn lines_are_cut_at_the_best_tip_off_known_and_both_phase_3_tables_agree() {
     let summary = lines("nba_analytics.player_game_summary", "points_line");
     let expected = [
