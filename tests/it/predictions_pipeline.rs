@@ -8,7 +8,7 @@ use backcourt::calendar::Calendar;
 use backcourt::engine::{Engine, ModelParams};
 use backcourt::lake::{Lake, WriteScope};
 use backcourt::predictions::{self, model};
-use backcourt::registry::TableId;
+use backcourt::registry::{ColumnType, Producer, TableId};
 
 use crate::util::{copy_lake, files, int, predictions_league, rows};
 
@@ -212,6 +212,65 @@ fn predictions_on(lake: &Lake, date: NaiveDate) -> Vec<Vec<String>> {
     )
 }
 
+/// `SELECT * REPLACE` items of `table` that change what is known only after the games of `d`:
+/// numeric columns shifted, minutes lengthened, injury statuses turned round. Feeds published
+/// before the games (props, lines, reports, rosters) change from `d + 1`, and on `d` only in
+/// snapshots taken at or after tip-off (`commence_time`); the others change from `d`.
+fn scrambled_columns(table: TableId, d: NaiveDate) -> Vec<String> {
+    let def = table.def();
+    let date_column = def.date_column.expect("dated");
+    let has = |c: &str| def.column(c).is_some();
+    let pre_game = matches!(
+        table,
+        TableId::OddsApiPlayerPointsProps
+            | TableId::BettingprosPlayerPointsProps
+            | TableId::OddsApiGameLines
+            | TableId::NbacInjuryReport
+            | TableId::EspnTeamRosters
+    );
+    let when = if !pre_game {
+        format!("{date_column} >= DATE '{d}'")
+    } else if has("snapshot_timestamp") && has("commence_time") {
+        format!(
+            "({date_column} > DATE '{d}' OR ({date_column} = DATE '{d}' \
+             AND snapshot_timestamp >= commence_time))"
+        )
+    } else if table == TableId::NbacInjuryReport {
+        // A report about a later game is news after D's games, whenever published.
+        format!("game_date > DATE '{d}'")
+    } else {
+        format!("{date_column} > DATE '{d}'")
+    };
+    // Keys and labels that say what a row is, not what happened.
+    const KEEP: [&str; 4] = ["season_year", "game_status", "report_hour", "playoff_round"];
+    let mut items = Vec::new();
+    for c in def.columns {
+        let name = c.name;
+        if KEEP.contains(&name) {
+            continue;
+        }
+        let changed = match (c.ty, name) {
+            (ColumnType::Integer | ColumnType::Bigint, _) => format!("{name} + 3"),
+            (ColumnType::Double, _) => format!("{name} * 1.25 + 3"),
+            (ColumnType::Varchar, "minutes") => format!(
+                // Only for players who played: who played D is the population of a historical
+                // run, not a prediction.
+                "CASE WHEN try_cast(split_part({name}, ':', 1) AS INTEGER) > 0 THEN \
+                 CAST(try_cast(split_part({name}, ':', 1) AS INTEGER) + 4 AS VARCHAR) \
+                 || ':' || split_part({name}, ':', 2) ELSE {name} END"
+            ),
+            (ColumnType::Varchar, "injury_status") => {
+                format!("CASE {name} WHEN 'out' THEN 'available' ELSE 'out' END")
+            }
+            _ => continue,
+        };
+        items.push(format!(
+            "CASE WHEN {when} THEN {changed} ELSE {name} END AS {name}"
+        ));
+    }
+    items
+}
+
 #[test]
 fn changing_the_games_on_or_after_a_date_changes_no_prediction_for_it() {
     let league = predictions_league();
@@ -233,7 +292,10 @@ fn changing_the_games_on_or_after_a_date_changes_no_prediction_for_it() {
         expected.len()
     );
 
-    // The raw league, with every player's points on and after D changed.
+    // The raw league with everything known only after D's games changed: every numeric column,
+    // the minutes and the injury statuses of every raw table from D on; for what is published
+    // before the games (props, game lines, injury reports, rosters), from D + 1 on, and on D the
+    // snapshots taken after tip-off.
     let (_dir, lake) = copy_lake(
         league,
         &["nba_raw", "nba_reference", "nba_static", "nba_synthetic"],
@@ -241,19 +303,42 @@ fn changing_the_games_on_or_after_a_date_changes_no_prediction_for_it() {
     {
         let engine = Engine::open(&lake).expect("engine");
         let later = backcourt::dates::DateRange::new(d, span.end).expect("range");
-        for table in [
-            TableId::NbacGamebookPlayerStats,
-            TableId::BdlPlayerBoxscores,
-        ] {
+        let mut scrambled = Vec::new();
+        for &table in TableId::ALL {
+            let def = table.def();
+            let (Producer::Raw, Some(date_column)) = (def.producer, def.date_column) else {
+                continue;
+            };
+            let items = scrambled_columns(table, d);
+            if items.is_empty() {
+                // Nothing in it is a measurement (the rosters say who is on a team).
+                continue;
+            }
             let changed = engine
                 .query(&format!(
-                    "SELECT * REPLACE (CASE WHEN points IS NULL THEN NULL ELSE points + 7 END AS points) \
-                     FROM {table} WHERE game_date BETWEEN DATE '{}' AND DATE '{}'",
-                    later.start, later.end
+                    "SELECT * REPLACE ({}) FROM {table} \
+                     WHERE {date_column} BETWEEN DATE '{}' AND DATE '{}'",
+                    items.join(", "),
+                    later.start,
+                    later.end
                 ))
                 .expect("changed rows");
             lake.write(table, &changed, WriteScope::Range(later))
                 .expect("write changed rows");
+            scrambled.push(table);
+        }
+        for table in [
+            TableId::NbacGamebookPlayerStats,
+            TableId::BdlPlayerBoxscores,
+            TableId::NbacTeamBoxscore,
+            TableId::BigdataballPlayByPlay,
+            TableId::NbacPlayByPlay,
+            TableId::OddsApiPlayerPointsProps,
+            TableId::BettingprosPlayerPointsProps,
+            TableId::OddsApiGameLines,
+            TableId::NbacInjuryReport,
+        ] {
+            assert!(scrambled.contains(&table), "{table} was not changed");
         }
     }
     let engine = Engine::open(&lake).expect("engine");
