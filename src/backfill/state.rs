@@ -272,7 +272,8 @@ mod tests {
             (d, d)
         );
         let (lo, hi) = window(TableId::PlayerDailyCache, TableId::PlayerGameSummary, d);
-        assert_eq!(((d - lo).num_days(), hi), (366, d));
+        // Back to last season's opening night: a carried-over opener reads it (player_form).
+        assert_eq!(((d - lo).num_days(), hi), (430, d));
         let (lo, hi) = window(TableId::PlayerGameSummary, TableId::NbacSchedule, d);
         assert_eq!(((d - lo).num_days(), (hi - d).num_days()), (366, 366));
         assert_eq!(

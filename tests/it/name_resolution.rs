@@ -75,26 +75,29 @@ const INJURIES: &str = "SELECT *, DATE '2024-01-14' AS report_date, 17 AS report
 
 const DATE: &str = "2024-01-15";
 
-/// The hand-built lake with Phase 3 and the name tables built over its date.
+/// The hand-built date's feeds plus `extra`, with Phase 3 and the name tables built over it.
+fn built(extra: &[(TableId, &'static str)]) -> (tempfile::TempDir, Lake) {
+    let mut tables = vec![
+        (TableId::NbacSchedule, SCHEDULE),
+        (TableId::NbacGamebookPlayerStats, GAMEBOOK),
+        (TableId::OddsApiPlayerPointsProps, ODDS),
+        (TableId::BettingprosPlayerPointsProps, BETTINGPROS),
+        (TableId::NbacInjuryReport, INJURIES),
+    ];
+    tables.extend_from_slice(extra);
+    let (dir, lake) = lake_with(&tables);
+    {
+        let engine = Engine::open(&lake).expect("engine");
+        let params = ModelParams::historical(DATE.parse().expect("date"));
+        backcourt::analytics::build(&engine, &params).expect("Phase 3");
+    }
+    (dir, lake)
+}
+
+/// The hand-built lake, built once for the tests that read it.
 fn lake() -> &'static Lake {
     static LAKE: OnceLock<(tempfile::TempDir, Lake)> = OnceLock::new();
-    &LAKE
-        .get_or_init(|| {
-            let (dir, lake) = lake_with(&[
-                (TableId::NbacSchedule, SCHEDULE),
-                (TableId::NbacGamebookPlayerStats, GAMEBOOK),
-                (TableId::OddsApiPlayerPointsProps, ODDS),
-                (TableId::BettingprosPlayerPointsProps, BETTINGPROS),
-                (TableId::NbacInjuryReport, INJURIES),
-            ]);
-            {
-                let engine = Engine::open(&lake).expect("engine");
-                let params = ModelParams::historical(DATE.parse().expect("date"));
-                backcourt::analytics::build(&engine, &params).expect("Phase 3");
-            }
-            (dir, lake)
-        })
-        .1
+    &LAKE.get_or_init(|| built(&[])).1
 }
 
 /// `(player_lookup, points_line)` of every player-game of `table` (`line` names its column).
@@ -224,23 +227,11 @@ fn an_alias_row_settles_a_spelling_the_game_alone_cannot() {
     // The same date with one alias row: the team's own mapping of the sportsbook's "A. Thompson".
     // The game has two Thompsons, so without it the name is ambiguous (above); with it, the alias
     // names Amen, by method 'alias', and his line reaches both Phase 3 tables.
-    let (_dir, lake) = lake_with(&[
-        (TableId::NbacSchedule, SCHEDULE),
-        (TableId::NbacGamebookPlayerStats, GAMEBOOK),
-        (TableId::OddsApiPlayerPointsProps, ODDS),
-        (TableId::BettingprosPlayerPointsProps, BETTINGPROS),
-        (TableId::NbacInjuryReport, INJURIES),
-        (
-            TableId::PlayerAliases,
-            "SELECT 'athompson' AS alias_lookup, 'amenthompson' AS nba_canonical_lookup, \
-             'abbreviation' AS alias_type, true AS is_active",
-        ),
-    ]);
-    {
-        let engine = Engine::open(&lake).expect("engine");
-        let params = ModelParams::historical(DATE.parse().expect("date"));
-        backcourt::analytics::build(&engine, &params).expect("Phase 3");
-    }
+    let (_dir, lake) = built(&[(
+        TableId::PlayerAliases,
+        "SELECT 'athompson' AS alias_lookup, 'amenthompson' AS nba_canonical_lookup, \
+         'abbreviation' AS alias_type, true AS is_active",
+    )]);
     assert_eq!(
         rows(
             &lake,
