@@ -235,10 +235,9 @@ fn scrambled_columns(table: TableId, d: NaiveDate) -> Vec<String> {
             "({date_column} > DATE '{d}' OR ({date_column} = DATE '{d}' \
              AND snapshot_timestamp >= commence_time))"
         )
-    } else if table == TableId::NbacInjuryReport {
-        // A report about a later game is news after D's games, whenever published.
-        format!("game_date > DATE '{d}'")
     } else {
+        // The injury report is partitioned on the game it is about: a report about a later game
+        // is news after D's games, whenever it was published.
         format!("{date_column} > DATE '{d}'")
     };
     // Keys and labels that say what a row is, not what happened.
