@@ -3,11 +3,6 @@
 //! configuration), print the error chain once.
 
 mod cli;
-mod cli_bench;
-mod cli_cloud;
-mod cli_demo;
-mod cli_predict;
-mod cli_run;
 
 use std::process::ExitCode;
 

@@ -23,10 +23,8 @@ use backcourt::lake::Lake;
 use backcourt::predictions::model;
 use backcourt::registry::{Phase, TableId};
 
-use crate::cli::{
-    batches_to_json, calendar_summary, generate_into, record_batch, tables_summary, Cell, DemoArgs,
-    UsageError,
-};
+use super::lake::{calendar_summary, generate_into, tables_summary, DemoArgs};
+use super::output::{batches_to_json, record_batch, Cell, UsageError};
 
 #[derive(Debug, ClapArgs)]
 pub struct DemoCommand {
@@ -122,8 +120,8 @@ pub fn cmd_demo(root: &str, args: &DemoCommand, json: bool) -> Result<()> {
     };
     let phase3 = phase3_summary(&engine, &calendar, &report)?;
     let phase4 = phase4_summary(&engine, &calendar, &report)?;
-    let phase5 = crate::cli_predict::systems_table(&engine, span)?;
-    let models = crate::cli_predict::models_table(
+    let phase5 = super::predict::systems_table(&engine, span)?;
+    let models = super::predict::models_table(
         &model::stored_cards(&lake)?
             .into_iter()
             .map(|card| backcourt::predictions::ModelUse {
@@ -134,13 +132,13 @@ pub fn cmd_demo(root: &str, args: &DemoCommand, json: bool) -> Result<()> {
             .collect::<Vec<_>>(),
         false,
     )?;
-    let graded = engine.query(include_str!("../sql/demo/system_summary.sql"))?;
-    let openers = engine.query(include_str!("../sql/demo/season_openers.sql"))?;
-    let tier_adjustment = engine.query(include_str!("../sql/demo/tier_adjustment.sql"))?;
+    let graded = engine.query(include_str!("../../sql/demo/system_summary.sql"))?;
+    let openers = engine.query(include_str!("../../sql/demo/season_openers.sql"))?;
+    let tier_adjustment = engine.query(include_str!("../../sql/demo/tier_adjustment.sql"))?;
     let seasons = calendar_summary(&engine)?;
     let tables = tables_summary(&engine)?;
-    let truth = engine.query(include_str!("../sql/demo/truth_summary.sql"))?;
-    let run_summary = crate::cli_run::summary_table(&report)?;
+    let truth = engine.query(include_str!("../../sql/demo/truth_summary.sql"))?;
+    let run_summary = super::run::summary_table(&report)?;
 
     if json {
         let out = serde_json::json!({
@@ -170,7 +168,7 @@ pub fn cmd_demo(root: &str, args: &DemoCommand, json: bool) -> Result<()> {
             "truth": batches_to_json(&truth)?,
         });
         writeln!(std::io::stdout(), "{}", serde_json::to_string_pretty(&out)?)?;
-        return crate::cli_run::check_run(root, &options, &report);
+        return super::run::check_run(root, &options, &report);
     }
     let mut out = std::io::stdout().lock();
     if let Some((written, [g, w])) = &generated {
@@ -254,7 +252,7 @@ pub fn cmd_demo(root: &str, args: &DemoCommand, json: bool) -> Result<()> {
         "\nNext: backcourt --lake {root} query \"SELECT * FROM nba_raw.nbac_schedule LIMIT 5\""
     )?;
     drop(out);
-    crate::cli_run::check_run(root, &options, &report)
+    super::run::check_run(root, &options, &report)
 }
 
 /// The seconds `table` took in this run (0 when it had nothing to do).

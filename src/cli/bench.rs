@@ -19,7 +19,7 @@ use backcourt::lake::Lake;
 use backcourt::precompute;
 use backcourt::predictions;
 
-use crate::cli::{record_batch, Cell, UsageError};
+use super::output::{record_batch, Cell, UsageError};
 
 #[derive(Debug, ClapArgs)]
 pub struct BenchArgs {
@@ -275,8 +275,8 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
             "seasons": args.seasons,
             "seed": args.seed,
             "total_seconds": total_seconds,
-            "stages": crate::cli::batches_to_json(&[stage_table])?,
-            "tables": crate::cli::batches_to_json(&[phase_tables])?,
+            "stages": super::output::batches_to_json(&[stage_table])?,
+            "tables": super::output::batches_to_json(&[phase_tables])?,
             "incremental_seconds": incremental_seconds,
             "incremental_date": last.to_string(),
             "month": month.to_string(),
@@ -287,7 +287,7 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
             "peak_rss_bytes": peak_rss,
             "duckdb_memory_bytes": duckdb_bytes,
             "heuristic_predictions_per_second": heuristic_rate,
-            "goals": crate::cli::batches_to_json(&[goals])?,
+            "goals": super::output::batches_to_json(&[goals])?,
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());

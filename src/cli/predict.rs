@@ -13,7 +13,7 @@ use backcourt::lake::Lake;
 use backcourt::predictions::systems::SystemId;
 use backcourt::predictions::{self, inputs::Inputs, kernel, model};
 
-use crate::cli::{print_batches, record_batch, UsageError};
+use super::output::{print_batches, record_batch, UsageError};
 
 #[derive(Debug, ClapArgs)]
 pub struct PredictArgs {

@@ -12,7 +12,7 @@ use backcourt::lake::Lake;
 use backcourt::mirror::{self, MirrorOptions};
 use backcourt::registry::{Phase, TableId};
 
-use crate::cli::{print_batches, record_batch, Cell, UsageError};
+use super::output::{print_batches, record_batch, Cell, UsageError};
 
 #[derive(Debug, ClapArgs)]
 #[command(after_help = EXPORT_HELP)]

@@ -17,7 +17,7 @@ use backcourt::failures::{self, FailureCategory};
 use backcourt::lake::Lake;
 use backcourt::registry::TableId;
 
-use crate::cli::{batches_to_json, print_batches, record_batch, Cell, UsageError};
+use super::output::{batches_to_json, print_batches, record_batch, Cell, UsageError};
 
 #[derive(Debug, ClapArgs)]
 #[command(after_help = RUN_HELP)]
