@@ -7,7 +7,7 @@
 -- The query only: the engine makes it a view when a session opens (ad hoc queries read the files),
 -- and a table before the first model runs (Engine::materialize_games). Every model reads the games
 -- several times, through game_dates, team_games and the calendar joins, and the schedule is one
--- small file per date: as a view it dominated short runs (README, Benchmarks).
+-- small file per date: as a view it dominated short runs (CHANGELOG, 2026-11-27).
 SELECT
     s.*,
     coalesce(s.game_time_utc, c.commence_time,

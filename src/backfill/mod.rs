@@ -8,10 +8,12 @@
 //! - [`ledger`]: the durable per (table, date) record in the lake;
 //! - [`lock`]: one writer per lake;
 //! - [`run`]: executing a plan, stage by stage, each table in set-based
-//!   passes, failures isolated to their dates.
+//!   passes, failures isolated to their dates;
+//! - [`failures`]: the per-entity failure rows the runs wrote, read back.
 
 pub mod code;
 pub mod coverage;
+pub mod failures;
 pub mod ledger;
 pub mod lock;
 pub mod plan;

@@ -237,7 +237,7 @@ pub fn cmd_demo(root: &str, args: &DemoCommand, json: bool) -> Result<()> {
     writeln!(
         out,
         "\nThe reference's scoring-tier adjustment on held-out dates (tiers by pre-game season average; \
-         learned on D-30..D-1, applied to D). backcourt does not apply it (README, Phase 5, says why):"
+         learned on D-30..D-1, applied to D). backcourt does not apply it (docs/pipeline.md says why):"
     )?;
     writeln!(out, "{}", pretty_format_batches(&tier_adjustment)?)?;
     writeln!(out, "\nTables:")?;

@@ -9,11 +9,12 @@ use arrow::array::RecordBatch;
 use chrono::NaiveDate;
 use clap::Args as ClapArgs;
 
+use backcourt::backfill::failures;
 use backcourt::backfill::plan::{compact_dates, Why};
 use backcourt::backfill::{self, coverage, lock, DateSpec, RunOptions, RunReport, Selection};
 use backcourt::calendar::Season;
 use backcourt::dates::DateRange;
-use backcourt::failures::{self, FailureCategory};
+use backcourt::failures::{Classification, FailureCategory};
 use backcourt::lake::Lake;
 use backcourt::registry::TableId;
 
@@ -757,7 +758,7 @@ pub fn cmd_failures(root: &str, args: &FailuresArgs, json: bool) -> Result<()> {
         .map(str::parse::<TableId>)
         .transpose()?;
     let rows = failures::read(&engine, range, table, args.category)?;
-    let class = |c: Option<failures::Classification>| c.map_or("", |c| c.as_str());
+    let class = |c: Option<Classification>| c.map_or("", |c| c.as_str());
     if args.list || json {
         let shown: Vec<Vec<Cell>> = rows
             .iter()

@@ -15,11 +15,12 @@ use std::str::FromStr;
 use std::sync::OnceLock;
 
 use arrow::array::RecordBatch;
+use backcourt::backfill::failures::{self, ReadError};
 use backcourt::backfill::state::window;
 use backcourt::backfill::Selection;
 use backcourt::dates::DateRange;
 use backcourt::engine::Engine;
-use backcourt::failures::{self, Classification, FailureCategory, ReadError};
+use backcourt::failures::{Classification, FailureCategory};
 use backcourt::lake::{Lake, WriteScope};
 use backcourt::registry::TableId;
 use chrono::NaiveDate;

@@ -12,7 +12,7 @@
 //! `similarity_balanced_v1` is retired from the ensemble ([`RETIRED`]): it
 //! still predicts, is graded and has its validation MAE on every model card,
 //! but it gets no weight and no vote. Measured on the generated league (issue
-//! 17, README Phase 5): on its own rows it was worse than a plain mean of the
+//! 17, docs/pipeline.md): on its own rows it was worse than a plain mean of the
 //! last 10 games (MAE 4.796 against 4.648 over four seasons, with a 90-day
 //! window covering 76 % of player-games); with a year's window (91 %
 //! coverage) and without the venue and fatigue terms that counted twice, it

@@ -9,7 +9,7 @@
 //! fatigue's direction.
 //!
 //! Changed from the reference (issue 17, measured on the generated league,
-//! README Phase 5): the reference added clamp(gap × 0.3 × m, ±3) once per
+//! docs/pipeline.md): the reference added clamp(gap × 0.3 × m, ±3) once per
 //! zone with a weight of at least 0.4 whatever the player's shots, so four
 //! zones added about 1.2 points per rating point of gap to a bench player and
 //! a star alike, even where every zone share was the store's default (mean
