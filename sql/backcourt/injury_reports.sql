@@ -1,5 +1,5 @@
 -- backcourt.injury_reports(start_date, end_date): the injury report as both context models read
--- it, each name resolved among the players its team's game lists (sql/backcourt/name_resolution.sql:
+-- it, each name resolved among the players its team's game lists (sql/backcourt/resolve_names.sql:
 -- the report writes "Last, First" and nicknames). A name that resolves to nobody keeps its own
 -- lookup, and is counted in nba_processing.unresolved_names.
 CREATE OR REPLACE MACRO backcourt.injury_reports(start_date, end_date) AS TABLE

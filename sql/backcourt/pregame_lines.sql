@@ -3,7 +3,7 @@
 -- take it from here, so they agree on every line.
 --
 -- `candidates` names a table or CTE of the calling query (game_date, team_abbr, player_lookup,
--- name): the players the feed's names are resolved against (sql/backcourt/name_resolution.sql).
+-- name): the players the feed's names are resolved against (sql/backcourt/resolve_names.sql).
 -- One row per (game_date, team_abbr, player_lookup) with a line:
 --
 -- * Cutoff: a snapshot counts when it was taken strictly before tip-off, and at or before `as_of`

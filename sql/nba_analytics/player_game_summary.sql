@@ -6,6 +6,8 @@
 --
 -- Names resolve through one crosswalk built from reference tables (registry names, aliases) and the
 -- names inside each game, never from other dates: a one-date run equals that date in a full run.
+-- Uses: backcourt.game_id, backcourt.games, backcourt.listed_players,
+--      backcourt.player_spelling_map, backcourt.player_spellings, backcourt.pregame_lines.
 WITH
 -- ── Names (§0.2, §10 item 2) ──────────────────────────────────────────────────────────────────
 -- Spellings and their canonical lookups are shared by every model (sql/backcourt/player_spellings.sql).

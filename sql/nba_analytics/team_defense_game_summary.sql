@@ -8,6 +8,7 @@
 -- opponent's team_offense_game_summary row, so every formula lives once (§4.3) and the fixes there
 -- apply here: overtime is counted, not 0, and opponent pace is normalised to 48 minutes (§10 item 5).
 -- Sources are keyed on (game_date, team), never on raw game ids (§10 items 1 and 5).
+-- Uses: backcourt.player_spelling_map.
 WITH
 offense AS MATERIALIZED (
     SELECT * FROM nba_analytics.team_offense_game_summary

@@ -7,6 +7,7 @@
 -- Every source is keyed on (game_date, team): a team plays at most once a date, and the raw game_id
 -- strings disagree between feeds (system ids, some reversed HOME_AWAY; §0.1, §10 items 1 and 5). The
 -- output game_id is the system id built from the schedule row, nba_game_id its NBA.com id.
+-- Uses: backcourt.games, backcourt.player_spelling_map.
 WITH
 -- The calendar: games that were not postponed (§9; reference-ops: "expected" is the schedule).
 schedule AS (

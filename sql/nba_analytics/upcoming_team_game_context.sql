@@ -3,6 +3,7 @@
 -- Schedule (rest, momentum, travel), game lines matched on (date, teams), the latest injury report, starters from player_game_summary.
 -- Point in time: earlier games only; lines and reports published by the cutoff (tip-off, or $as_of when earlier). Params: $start_date, $end_date, $mode, $as_of.
 -- Spec: shared/spec/reference-phase3.md §7; each [BUG] fixed is pinned in tests/it/analytics_upcoming.rs.
+-- Uses: backcourt.game_id, backcourt.games, backcourt.injury_reports.
 
 WITH schedule AS (
     -- The calendar's games (sql/backcourt/games.sql), in-progress ones included (§10.6).

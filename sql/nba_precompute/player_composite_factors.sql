@@ -9,6 +9,7 @@
 -- pace differential no pace score. Fatigue keeps the reference's neutral defaults (§4.4).
 --
 -- Fatigue is 0–100 with 100 = fresh, everywhere.
+-- Uses: backcourt.no_reprocessing, backcourt.pregame_context.
 WITH ctx AS (
     -- Not the bootstrap dates that carry last season over: those are the feature store's alone.
     SELECT * FROM backcourt.pregame_context($mode, $start_date, $end_date) WHERE NOT carries_over

@@ -11,6 +11,8 @@
 -- calendar's games of the player's team) is recorded as quality, never used to drop a player who
 -- missed games: `is_production_ready`, `*_is_complete`, `quality_tier` and `data_quality_issues`
 -- carry it. A player with fewer than 5 games this season before D is an INSUFFICIENT_DATA failure.
+-- Uses: backcourt.no_reprocessing, backcourt.player_form, backcourt.player_games,
+--      backcourt.pregame_context, backcourt.team_form, backcourt.team_windows.
 WITH ctx AS (
     -- Not the bootstrap dates that carry last season over: those are the feature store's alone.
     SELECT * FROM backcourt.pregame_context($mode, $start_date, $end_date) WHERE NOT carries_over

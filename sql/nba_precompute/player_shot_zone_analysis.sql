@@ -22,6 +22,8 @@
 -- sample as well as the games played), `data_quality_issues` and `calculation_notes` say how much
 -- zone data there was. A row with no zone data has NULL rates, so the feature store falls back to
 -- its defaults and says so in `feature_sources`, instead of reading invented rates.
+-- Uses: backcourt.game_dates, backcourt.no_reprocessing, backcourt.player_games,
+--      backcourt.team_games.
 WITH dates AS (
     SELECT game_date AS analysis_date, season_year
     FROM backcourt.game_dates

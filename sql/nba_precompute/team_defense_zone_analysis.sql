@@ -10,6 +10,7 @@
 --
 -- Rows with a `failure_category` are failures: the engine moves them to
 -- nba_processing.processing_failures, with this date's output rows.
+-- Uses: backcourt.game_dates, backcourt.no_reprocessing, backcourt.team_games.
 WITH dates AS (
     SELECT game_date AS analysis_date, season_year
     FROM backcourt.game_dates

@@ -12,6 +12,8 @@
 -- 0.5, §9.2); recent_trend is positive when scoring rises (newest two of the last five games
 -- against the three before; the reference's sign was inverted, §9.11); data_source measures the
 -- Phase 4 share over the 16 features Phase 4 can supply, so 'phase4' is reachable (§9.13).
+-- Uses: backcourt.no_reprocessing, backcourt.player_form, backcourt.pregame_context,
+--      backcourt.team_form.
 WITH players AS (
     SELECT * FROM backcourt.pregame_context($mode, $start_date, $end_date)
 ),

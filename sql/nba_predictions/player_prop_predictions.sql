@@ -12,6 +12,7 @@
 --   * confidence_score is 0-1 for every system;
 --   * prediction_id is deterministic (date_player_system) and timestamps come from the features,
 --     so a rerun writes the same bytes.
+-- Uses: none.
 SELECT
     strftime(k.game_date, '%Y-%m-%d') || '_' || k.player_lookup || '_' || k.system_id AS prediction_id,
     k.system_id,

@@ -9,6 +9,7 @@
 -- missing) is not graded: it becomes an INCOMPLETE_DATA failure row, which
 -- `backcourt failures` can tell apart as DNP or data gap from the raw box scores.
 -- graded_at is the later of the prediction's and the box score's timestamps, so reruns match.
+-- Uses: backcourt.player_games.
 WITH predictions AS (
     SELECT *
     FROM nba_predictions.player_prop_predictions

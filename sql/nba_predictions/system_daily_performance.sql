@@ -5,6 +5,7 @@
 -- confidence" is confidence_score >= 0.70 on the one 0-1 scale every system uses.
 -- Averages add in player order: a parallel aggregate adds in whatever order it meets the rows,
 -- and the last bit of a sum (which round() can tip) would depend on how the input was stored.
+-- Uses: none.
 SELECT
     game_date,
     system_id,

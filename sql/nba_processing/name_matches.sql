@@ -1,8 +1,9 @@
 -- nba_processing.name_matches
 -- One row per (game_date, feed, source_lookup, scope_teams) that a props, injury or play-by-play
--- feed spells differently from the player it was resolved to (sql/backcourt/name_resolution.sql):
+-- feed spells differently from the player it was resolved to (sql/backcourt/resolve_names.sql):
 -- every match other than the identity, with its method (alias, suffix, fuzzy, surname), so that
 -- each one can be audited. Params: $start_date, $end_date.
+-- Uses: backcourt.feed_name_resolution.
 SELECT
     game_date,
     feed,

@@ -1,10 +1,11 @@
 -- nba_processing.unresolved_names
 -- One row per (game_date, feed, source_lookup, scope_teams): a player name a props, injury or
--- play-by-play feed carries that no player of its game resolves to (sql/backcourt/name_resolution.sql),
+-- play-by-play feed carries that no player of its game resolves to (sql/backcourt/resolve_names.sql),
 -- with the feed rows it left unread. Every such row is a line, a status or a shot no model used:
 -- `backcourt coverage`, `preflight` and the run summary count them per feed.
 -- Params: $start_date, $end_date. Point in time: a date's names against that date's games only.
 -- Fix one by adding the spelling to nba_reference.player_aliases (alias_lookup = source_lookup).
+-- Uses: backcourt.feed_name_resolution, backcourt.listed_players.
 WITH resolved AS (
     SELECT * FROM backcourt.feed_name_resolution($start_date, $end_date)
     WHERE player_lookup IS NULL

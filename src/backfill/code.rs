@@ -92,6 +92,7 @@ mod tests {
         // phase4_players and player_games, which read games.
         let pdc = used(TableId::PlayerDailyCache);
         for file in [
+            "pregame_context.sql",
             "phase4_players.sql",
             "player_form.sql",
             "player_games.sql",
@@ -141,6 +142,73 @@ mod tests {
             if f.file != "players_played.sql" {
                 assert!(reached.contains(f.file), "no table reaches {}", f.file);
             }
+        }
+    }
+
+    /// `sql` without its `--` comments (no SQL of ours puts `--` in a string).
+    fn code_only(sql: &str) -> String {
+        sql.lines()
+            .map(|l| l.split("--").next().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The names a table SQL's `-- Uses:` header lists (continuation lines
+    /// follow it, indented).
+    fn header_uses(sql: &str) -> Option<BTreeSet<String>> {
+        let mut lines = sql.lines().skip_while(|l| !l.starts_with("-- Uses:"));
+        let first = lines.next()?.trim_start_matches("-- Uses:").to_string();
+        let text = std::iter::once(first)
+            .chain(
+                lines
+                    .take_while(|l| l.starts_with("--      "))
+                    .map(|l| l.trim_start_matches("--").to_string()),
+            )
+            .collect::<Vec<_>>()
+            .join(" ");
+        Some(
+            referenced_names(&text)
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn every_table_sql_header_lists_the_shared_names_its_code_uses() {
+        for &table in TableId::ALL {
+            let Some(sql) = table.sql() else { continue };
+            let uses = header_uses(sql).unwrap_or_else(|| panic!("{table}: no `-- Uses:` line"));
+            let code = code_only(sql);
+            let used: BTreeSet<String> = referenced_names(&code)
+                .into_iter()
+                .map(String::from)
+                .collect();
+            assert_eq!(uses, used, "{table}: the `-- Uses:` header against its SQL");
+        }
+    }
+
+    #[test]
+    fn every_shared_file_is_named_after_the_one_name_it_defines() {
+        for (f, names) in crate::engine::shared_sql() {
+            let stem = f.file.trim_end_matches(".sql");
+            assert_eq!(names, vec![stem.to_string()], "{}", f.file);
+        }
+    }
+
+    #[test]
+    fn shared_files_are_created_after_the_names_they_read() {
+        let mut defined: BTreeSet<String> = BTreeSet::new();
+        for (f, names) in crate::engine::shared_sql() {
+            let code = code_only(f.text);
+            for name in referenced_names(&code) {
+                assert!(
+                    defined.contains(name) || names.iter().any(|n| n == name),
+                    "{} reads backcourt.{name} before it is created",
+                    f.file
+                );
+            }
+            defined.extend(names);
         }
     }
 }

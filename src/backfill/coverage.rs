@@ -359,7 +359,7 @@ fn teams_with_rows(
 }
 
 /// Player names one feed carried over a range that no player of their game
-/// answers to (sql/backcourt/name_resolution.sql): each row behind them is a
+/// answers to (sql/backcourt/resolve_names.sql): each row behind them is a
 /// line, an injury status or a shot that no model used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnresolvedFeed {

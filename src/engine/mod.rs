@@ -182,17 +182,34 @@ const GAME_ID: SharedSql = shared_sql!("game_id.sql");
 /// statement.
 const GAMES: SharedSql = shared_sql!("games.sql");
 
-/// The shared macros and views created after `backcourt.games`, in the order
-/// they are created (a macro binds what it reads when it is created).
-const SESSION_VIEWS: [SharedSql; 9] = [
+/// The shared macros and views created after `backcourt.games`, one file
+/// each, named after what it defines, in the order they are created (a macro
+/// binds what it reads when it is created; a unit test checks the order).
+const SESSION_VIEWS: [SharedSql; 25] = [
     shared_sql!("player_spellings.sql"),
-    shared_sql!("name_resolution.sql"),
+    shared_sql!("player_spelling_map.sql"),
+    shared_sql!("name_tokens.sql"),
+    shared_sql!("name_bare.sql"),
+    shared_sql!("name_parts.sql"),
+    shared_sql!("name_key.sql"),
+    shared_sql!("resolve_names.sql"),
+    shared_sql!("listed_players.sql"),
+    shared_sql!("name_candidates.sql"),
+    shared_sql!("odds_props.sql"),
+    shared_sql!("bettingpros_props.sql"),
+    shared_sql!("injury_rows.sql"),
+    shared_sql!("feed_name_resolution.sql"),
     shared_sql!("pregame_lines.sql"),
     shared_sql!("injury_reports.sql"),
     shared_sql!("game_dates.sql"),
+    shared_sql!("team_games.sql"),
+    shared_sql!("no_reprocessing.sql"),
     shared_sql!("player_games.sql"),
     shared_sql!("phase4_players.sql"),
+    shared_sql!("pregame_context.sql"),
     shared_sql!("player_form.sql"),
+    shared_sql!("team_form.sql"),
+    shared_sql!("team_windows.sql"),
     shared_sql!("players_played.sql"),
 ];
 

@@ -81,7 +81,7 @@ TableDef {
 }];
 
 /// What the name tables read: the feeds whose names they resolve, and the
-/// players the games list (sql/backcourt/name_resolution.sql).
+/// players the games list (sql/backcourt/resolve_names.sql).
 const NAME_FEEDS: &[TableId] = &[
     TableId::OddsApiPlayerPointsProps,
     TableId::BettingprosPlayerPointsProps,

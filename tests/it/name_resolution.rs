@@ -1,5 +1,5 @@
 //! Name resolution and the one line picker on real-shaped feeds
-//! (sql/backcourt/name_resolution.sql, sql/backcourt/pregame_lines.sql,
+//! (sql/backcourt/resolve_names.sql, sql/backcourt/pregame_lines.sql,
 //! nba_processing.name_matches and unresolved_names).
 //!
 //! The hand-built date is shaped like public data: the schedule has no
