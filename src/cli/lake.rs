@@ -11,7 +11,7 @@ use clap::{Args as ClapArgs, Subcommand};
 use backcourt::calendar::{parse_seasons, Calendar, GameKind, Season};
 use backcourt::engine::Engine;
 use backcourt::fixtures::{self, GenerateConfig};
-use backcourt::lake::Lake;
+use backcourt::lake::{Lake, WriteStats};
 use backcourt::registry::{Producer, TableId};
 
 use super::output::{print_batches, record_batch};
@@ -92,7 +92,18 @@ pub(super) fn generate_into(
         .with_context(|| format!("writing the league into {}", lake.root()))?;
     let wrote = t.elapsed().as_secs_f64();
     tracing::info!(generated, wrote, "league written");
-    let batch = record_batch(
+    Ok((written_table(&written)?, [generated, wrote]))
+}
+
+pub(super) fn cmd_import(root: &str, path: &Path, json: bool) -> Result<()> {
+    let lake = Lake::open(root)?;
+    let report = backcourt::import::import(&lake, path)?;
+    print_batches(&[written_table(&report.tables)?], json)
+}
+
+/// One row per table written: rows, partitions and bytes.
+fn written_table(written: &[(TableId, WriteStats)]) -> Result<RecordBatch> {
+    record_batch(
         &["table", "rows", "partitions", "bytes"],
         written
             .iter()
@@ -105,29 +116,7 @@ pub(super) fn generate_into(
                 ]
             })
             .collect(),
-    )?;
-    Ok((batch, [generated, wrote]))
-}
-
-pub(super) fn cmd_import(root: &str, path: &Path, json: bool) -> Result<()> {
-    let lake = Lake::open(root)?;
-    let report = backcourt::import::import(&lake, path)?;
-    let batch = record_batch(
-        &["table", "rows", "partitions", "bytes"],
-        report
-            .tables
-            .iter()
-            .map(|(t, s)| {
-                vec![
-                    t.to_string().into(),
-                    s.rows.into(),
-                    s.partitions_written.into(),
-                    s.bytes.into(),
-                ]
-            })
-            .collect(),
-    )?;
-    print_batches(&[batch], json)
+    )
 }
 
 /// One row per season: opening night, bootstrap, game dates and games by kind.
