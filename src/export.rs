@@ -346,43 +346,16 @@ pub fn swap_sql(
     )
 }
 
-/// The clustering columns of a target, as the reference declares them
-/// (spec/reference-phase3..5), else the grain; at most four, as BigQuery
+/// The clustering columns of a target: the registry's (the reference's,
+/// spec/reference-phase3..5), else the grain; at most four, as BigQuery
 /// allows.
 pub fn clustering(def: &TableDef) -> Vec<&'static str> {
-    use TableId::*;
-    let reference: &[&'static str] = match def.id {
-        PlayerGameSummary => &[
-            "universal_player_id",
-            "player_lookup",
-            "team_abbr",
-            "game_date",
-        ],
-        TeamOffenseGameSummary => &["team_abbr", "game_date", "home_game"],
-        TeamDefenseGameSummary => &["defending_team_abbr", "game_date", "data_quality_tier"],
-        UpcomingPlayerGameContext => &["player_lookup", "universal_player_id", "game_date"],
-        UpcomingTeamGameContext => &["game_date", "team_abbr", "game_id"],
-        TeamDefenseZoneAnalysis => &["team_abbr", "analysis_date"],
-        PlayerShotZoneAnalysis => &["player_lookup", "universal_player_id", "analysis_date"],
-        PlayerCompositeFactors => &["player_lookup", "universal_player_id", "game_date"],
-        PlayerDailyCache => &["player_lookup", "universal_player_id"],
-        MlFeatureStoreV2 => &["player_lookup", "feature_version", "game_date"],
-        PlayerPropPredictions => &[
-            "system_id",
-            "player_lookup",
-            "confidence_score",
-            "game_date",
-        ],
-        PredictionAccuracy => &["system_id", "player_lookup"],
-        _ => def.grain,
+    let declared = if def.clustering.is_empty() {
+        def.grain
+    } else {
+        def.clustering
     };
-    let mut fields: Vec<&'static str> = reference
-        .iter()
-        .copied()
-        .filter(|c| def.column(c).is_some())
-        .collect();
-    fields.truncate(4);
-    fields
+    declared.iter().copied().take(4).collect()
 }
 
 /// A scratch directory removed on drop.

@@ -2,11 +2,14 @@
 //!
 //! Every table backcourt reads or writes is declared here exactly once: its
 //! dataset and name (the BigQuery name, verbatim), the date column it is
-//! partitioned on, its grain key, its typed columns and the tables it reads.
-//! The lake layout, the engine's views, import validation, the calendar's
-//! expectations and (in later stages) the DAG, the coverage matrix and the
-//! BigQuery export are all derived from these entries; nothing else in the
-//! code keeps its own list of tables or date columns.
+//! partitioned on, its grain key, its typed columns and the ranges their
+//! values keep, the tables it reads, what produces it (a SQL model, the
+//! predictions kernel, an input) with how far back a date's rows read and how
+//! many rows a date should hold, and its BigQuery clustering. The lake layout,
+//! the engine's views, import validation, the runner's DAG and fingerprints,
+//! the coverage matrix and the BigQuery export are all derived from these
+//! entries; nothing else in the code keeps its own list of tables or a
+//! per-table rule.
 
 mod analytics;
 mod ops;
@@ -144,28 +147,92 @@ pub enum Producer {
     Generator,
     /// A SQL model, `sql/<dataset>/<table>.sql`, embedded in the binary. It
     /// computes any date range in one pass (see `engine::Engine::run_model`).
-    Sql(&'static str),
+    Sql(Model),
+    /// The Rust kernels of `src/predictions/` (the systems, training and
+    /// inference), whose output the table's SQL model shapes into rows. The
+    /// runner runs the kernels before the SQL, and the ledger's fingerprint
+    /// covers their source as well as the SQL.
+    Kernel {
+        model: Model,
+        /// The hash of the kernels' Rust source (build.rs).
+        source_hash: &'static str,
+    },
     /// Written by the backfill runner itself as models run: the entities a
     /// model dropped for a data reason (`nba_processing.processing_failures`).
     Runner,
 }
 
-/// The `Producer::Sql` of a table's model, embedded from
-/// `sql/<dataset>/<table>.sql` (the registry entry and its SQL file are named
-/// alike, so a reader finds one from the other).
-macro_rules! sql_model {
+impl Producer {
+    /// The model the runner computes the table with, if it computes it.
+    pub const fn model(&self) -> Option<&Model> {
+        match self {
+            Producer::Sql(model) | Producer::Kernel { model, .. } => Some(model),
+            _ => None,
+        }
+    }
+}
+
+/// How a computed table's rows for a date come about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Model {
+    /// `sql/<dataset>/<table>.sql`, embedded.
+    pub sql: &'static str,
+    /// The dates of its upstream tables a date's rows read.
+    pub reads: ReadWindow,
+    /// How many rows a date with games should hold (the coverage matrix).
+    pub rows: RowsRule,
+}
+
+/// The rows a table should hold on a date with games, as a rule of the
+/// date's games (`backfill::coverage` counts them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowsRule {
+    /// One per team playing the date.
+    TeamsPlaying,
+    /// One per team on the season's schedule, playing or not.
+    SeasonTeams,
+    /// One per player the raw box scores have playing the date.
+    PlayersPlaying,
+    /// One per player playing the date and prediction system.
+    PlayersPlayingPerSystem,
+    /// One per prediction system.
+    Systems,
+    /// No rule: the count follows the data (e.g. every player with season
+    /// history, or the names that needed resolving).
+    FollowsData,
+}
+
+/// The `sql/<dataset>/<table>.sql` of a table's model, embedded (the registry
+/// entry and its SQL file are named alike, so a reader finds one from the other).
+macro_rules! sql_file {
     ($dataset:literal, $table:literal) => {
-        $crate::registry::Producer::Sql(include_str!(concat!(
+        include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/sql/",
             $dataset,
             "/",
             $table,
             ".sql"
-        )))
+        ))
     };
 }
-pub(crate) use sql_model;
+pub(crate) use sql_file;
+
+/// The bounds a numeric column's non-NULL values keep on every row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    pub column: &'static str,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// Shorthand for a table's [`Bounds`]: `bounds![pace_score: -3.0..=3.0]`.
+macro_rules! bounds {
+    ($($name:ident : $min:literal ..= $max:literal),* $(,)?) => {
+        &[$($crate::registry::Bounds { column: stringify!($name), min: $min as f64, max: $max as f64 }),*]
+    };
+}
+pub(crate) use bounds;
 
 /// The declaration of one table.
 #[derive(Debug)]
@@ -183,6 +250,11 @@ pub struct TableDef {
     /// Tables this one reads.
     pub upstream: &'static [TableId],
     pub producer: Producer,
+    /// The ranges numeric columns keep (checked on the built league).
+    pub bounds: &'static [Bounds],
+    /// The BigQuery clustering columns of the exported table, at most four;
+    /// empty: the grain's first four.
+    pub clustering: &'static [&'static str],
 }
 
 impl TableDef {
@@ -289,41 +361,32 @@ impl TableId {
         def
     }
 
-    /// The SQL of the table's model, if it is one.
+    /// The SQL of the table's model, if it is computed.
     pub fn sql(self) -> Option<&'static str> {
-        match self.def().producer {
-            Producer::Sql(sql) => Some(sql),
-            _ => None,
-        }
+        self.def().producer.model().map(|m| m.sql)
+    }
+
+    /// Whether the runner computes the table (a SQL model or the kernel).
+    pub fn is_computed(self) -> bool {
+        self.def().producer.model().is_some()
     }
 
     /// Which dates of its date-partitioned upstream tables the table's rows
-    /// for one date read. The schedule is the exception: every model reads a
-    /// season's calendar around the date (opening nights, the season's team
-    /// games), so it counts within [`SCHEDULE_DAYS`] either side.
+    /// for one date read (its model's [`Model::reads`]; an input reads
+    /// nothing). The schedule is the exception: every model reads a season's
+    /// calendar around the date (opening nights, the season's team games), so
+    /// it counts within [`SCHEDULE_DAYS`] either side.
     ///
-    /// The windows are supersets of what the SQL reads (its lookbacks are 300,
-    /// 366 and, for `backcourt.player_form`, 430 days); the ledger fingerprints exactly these dates, so a change
-    /// anywhere inside them marks the date stale, and the runner does not run
-    /// a date while an upstream date inside them is not done.
+    /// The windows are supersets of what the SQL reads (its lookbacks are
+    /// 300, 366 and, for `backcourt.player_form`, 430 days); the ledger
+    /// fingerprints exactly these dates, so a change anywhere inside them
+    /// marks the date stale, and the runner does not run a date while an
+    /// upstream date inside them is not done.
     pub fn read_window(self) -> ReadWindow {
-        match self {
-            // Point in time: a game summary reads its own game.
-            TableId::PlayerGameSummary
-            | TableId::TeamOffenseGameSummary
-            | TableId::TeamDefenseGameSummary
-            // Names are resolved among the date's games (a roster read further back
-            // matters only for a team-date no box score covers yet).
-            | TableId::NameMatches
-            | TableId::UnresolvedNames
-            // Grading reads the date's predictions and box scores.
-            | TableId::PredictionAccuracy
-            | TableId::SystemDailyPerformance => ReadWindow::SameDate,
-            // Every prediction's model learnt from all earlier feature-store rows.
-            TableId::PlayerPropPredictions => ReadWindow::AllBefore,
-            // Pre-game context and Phase 4: history back to last season's opening night.
-            _ => ReadWindow::Days(430),
-        }
+        self.def()
+            .producer
+            .model()
+            .map_or(ReadWindow::SameDate, |m| m.reads)
     }
 
     /// Every table of `dataset` in an order where each comes after the
@@ -341,11 +404,6 @@ impl TableId {
         order
     }
 
-    /// The pipeline phase that produces the table. The dataset says it, but
-    /// for the feature store (it lives in `nba_predictions`, where the
-    /// reference's BigQuery tables have it, and Phase 4 writes it,
-    /// reference-phase4 §6) and the name-resolution tables (bookkeeping in
-    /// `nba_processing`, computed beside Phase 3 from the raw feeds).
     /// Whether the table computes the bootstrap dates that carry over last
     /// season's history (`Calendar::carries_over`): the feature store and
     /// Phase 5. The other Phase 4 tables describe the season so far alone.
@@ -353,6 +411,11 @@ impl TableId {
         self == TableId::MlFeatureStoreV2 || self.phase() == Phase::Predictions
     }
 
+    /// The pipeline phase that produces the table. The dataset says it, but
+    /// for the feature store (it lives in `nba_predictions`, where the
+    /// reference's BigQuery tables have it, and Phase 4 writes it,
+    /// reference-phase4 §6) and the name-resolution tables (bookkeeping in
+    /// `nba_processing`, computed beside Phase 3 from the raw feeds).
     pub fn phase(self) -> Phase {
         match (self, self.dataset()) {
             (TableId::MlFeatureStoreV2, _) => Phase::Precompute,
@@ -405,7 +468,7 @@ impl fmt::Display for TableId {
 }
 
 /// How far back a table's rows for a date read their inputs
-/// ([`TableId::read_window`]).
+/// ([`Model::reads`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReadWindow {
     /// The date itself.
@@ -554,6 +617,37 @@ mod tests {
         let mut state = Default::default();
         for &id in TableId::ALL {
             visit(id, &mut state);
+        }
+    }
+
+    #[test]
+    fn bounds_and_clustering_name_declared_columns() {
+        for &table in TableId::ALL {
+            let def = table.def();
+            for b in def.bounds {
+                let column = def
+                    .column(b.column)
+                    .unwrap_or_else(|| panic!("{table}: bound on undeclared {}", b.column));
+                assert!(
+                    matches!(
+                        column.ty,
+                        ColumnType::Double | ColumnType::Integer | ColumnType::Bigint
+                    ),
+                    "{table}: bound on non-numeric {}",
+                    b.column
+                );
+                assert!(b.min < b.max, "{table}.{}: empty bound", b.column);
+            }
+            assert!(
+                def.clustering.len() <= 4,
+                "{table}: BigQuery clusters on at most 4"
+            );
+            for c in def.clustering {
+                assert!(
+                    def.column(c).is_some(),
+                    "{table}: clusters on undeclared {c}"
+                );
+            }
         }
     }
 }

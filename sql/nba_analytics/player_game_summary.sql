@@ -2,7 +2,7 @@
 -- One row per (player_lookup, game_id) for players who played; date column game_date.
 -- Gamebook box score, BDL per missing player; zones from BigDataBall, then NBA.com play-by-play; pre-tip props.
 -- Point in time: a row reads only its own game (lines strictly before tip-off). Params: $start_date, $end_date, $as_of.
--- Spec: shared/spec/reference-phase3.md §3; each [BUG] fixed is pinned in tests/it/analytics_pgs.rs.
+-- Spec: shared/spec/reference-phase3.md §3; each [BUG] fixed is pinned in tests/it/player_game_summary.rs.
 --
 -- Names resolve through one crosswalk built from reference tables (registry names, aliases) and the
 -- names inside each game, never from other dates: a one-date run equals that date in a full run.

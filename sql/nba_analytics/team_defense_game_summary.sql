@@ -2,7 +2,7 @@
 -- One row per (game_id, defending_team_abbr): the opponent's offence seen from the defence; date column game_date.
 -- The opponent's team_offense_game_summary row, flipped; steals and rebounds from the team box (player rows when missing).
 -- Point in time: a row reads only its own game. Params: $start_date, $end_date (inclusive).
--- Spec: shared/spec/reference-phase3.md §5; each [BUG] fixed is pinned in tests/it/analytics_team.rs.
+-- Spec: shared/spec/reference-phase3.md §5; each [BUG] fixed is pinned in tests/it/team_defense_game_summary.rs.
 --
 -- Points allowed, opponent shooting, zones, ratings, pace, overtime and the result are the
 -- opponent's team_offense_game_summary row, so every formula lives once (§4.3) and the fixes there

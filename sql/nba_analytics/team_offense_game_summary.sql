@@ -2,7 +2,7 @@
 -- One row per (game_id, team_abbr) for each team of a played game (two per game); date column game_date.
 -- Team box score, rebuilt from player rows (gamebook, BDL per player) when missing; zones from play-by-play.
 -- Point in time: a row reads only its own game. Params: $start_date, $end_date (inclusive).
--- Spec: shared/spec/reference-phase3.md §4; each [BUG] fixed is pinned in tests/it/analytics_team.rs.
+-- Spec: shared/spec/reference-phase3.md §4; each [BUG] fixed is pinned in tests/it/team_offense_game_summary.rs.
 --
 -- Every source is keyed on (game_date, team): a team plays at most once a date, and the raw game_id
 -- strings disagree between feeds (system ids, some reversed HOME_AWAY; §0.1, §10 items 1 and 5). The

@@ -2,7 +2,7 @@
 -- One row per (player_lookup, game_id): historical mode, each player who played (player_game_summary); live mode, each rostered player not ruled out; date column game_date.
 -- History from player_game_summary; pace and opponent ratings from team_offense_game_summary; lines, rest and travel from upcoming_team_game_context; props, injury report and rosters from the raw feeds.
 -- Point in time: history from earlier dates only; props, reports and rosters published by the cutoff (tip-off, or $as_of when earlier). Params: $start_date, $end_date, $mode, $as_of.
--- Spec: shared/spec/reference-phase3.md §6; each [BUG] fixed is pinned in tests/it/analytics_upcoming.rs.
+-- Spec: shared/spec/reference-phase3.md §6; each [BUG] fixed is pinned in tests/it/upcoming_player_game_context.rs.
 -- Uses: backcourt.game_id, backcourt.games, backcourt.injury_reports, backcourt.name_candidates,
 --      backcourt.player_spelling_map, backcourt.pregame_lines.
 

@@ -2,7 +2,7 @@
 -- One row per (team_abbr, game_id) for both teams of every game in the range that was not postponed; date column game_date.
 -- Schedule (rest, momentum, travel), game lines matched on (date, teams), the latest injury report, starters from player_game_summary.
 -- Point in time: earlier games only; lines and reports published by the cutoff (tip-off, or $as_of when earlier). Params: $start_date, $end_date, $mode, $as_of.
--- Spec: shared/spec/reference-phase3.md §7; each [BUG] fixed is pinned in tests/it/analytics_upcoming.rs.
+-- Spec: shared/spec/reference-phase3.md §7; each [BUG] fixed is pinned in tests/it/upcoming_team_game_context.rs.
 -- Uses: backcourt.game_id, backcourt.games, backcourt.injury_reports.
 
 WITH schedule AS (

@@ -139,10 +139,12 @@ joined AS (
 complete AS (
     SELECT
         *,
-        CASE WHEN expected_5 = 0 THEN 100.0 ELSE round(100.0 * actual_5 / expected_5, 1) END AS l5_pct,
-        CASE WHEN expected_10 = 0 THEN 100.0 ELSE round(100.0 * actual_10 / expected_10, 1) END AS l10_pct,
-        CASE WHEN expected_7d = 0 THEN 100.0 ELSE round(100.0 * actual_7d / expected_7d, 1) END AS l7d_pct,
-        CASE WHEN expected_14d = 0 THEN 100.0 ELSE round(100.0 * actual_14d / expected_14d, 1) END AS l14d_pct
+        -- The player's games count up to his team's: a player traded mid-window played more of
+        -- them for his old team than the current team's window holds (seen: 7 of 5, 140%).
+        CASE WHEN expected_5 = 0 THEN 100.0 ELSE round(100.0 * least(actual_5, expected_5) / expected_5, 1) END AS l5_pct,
+        CASE WHEN expected_10 = 0 THEN 100.0 ELSE round(100.0 * least(actual_10, expected_10) / expected_10, 1) END AS l10_pct,
+        CASE WHEN expected_7d = 0 THEN 100.0 ELSE round(100.0 * least(actual_7d, expected_7d) / expected_7d, 1) END AS l7d_pct,
+        CASE WHEN expected_14d = 0 THEN 100.0 ELSE round(100.0 * least(actual_14d, expected_14d) / expected_14d, 1) END AS l14d_pct
     FROM joined
 ),
 

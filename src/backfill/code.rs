@@ -9,10 +9,7 @@ use std::collections::BTreeSet;
 use xxhash_rust::xxh3::Xxh3;
 
 use crate::engine::SharedSql;
-use crate::registry::TableId;
-
-/// The source hash of the Rust kernels of `src/predictions/` (build.rs).
-const PREDICTIONS_KERNEL: &str = env!("BACKCOURT_PREDICTIONS_KERNEL_HASH");
+use crate::registry::{Producer, TableId};
 
 /// The `backcourt.*` names `sql` mentions.
 fn referenced_names(sql: &str) -> BTreeSet<&str> {
@@ -60,8 +57,8 @@ pub fn hash_with(table: TableId, shared: &[(SharedSql, Vec<String>)]) -> u128 {
         h.update(f.file.as_bytes());
         h.update(f.text.as_bytes());
     }
-    if table == TableId::PlayerPropPredictions {
-        h.update(PREDICTIONS_KERNEL.as_bytes());
+    if let Producer::Kernel { source_hash, .. } = table.def().producer {
+        h.update(source_hash.as_bytes());
     }
     h.digest128()
 }

@@ -19,7 +19,7 @@ use crate::calendar::{Calendar, Season};
 use crate::dates::DateRange;
 use crate::engine::{bind_params, Engine, ModelParams};
 use crate::lake::Lake;
-use crate::registry::{Producer, TableId};
+use crate::registry::{RowsRule, TableId};
 
 /// The state of one (table, date).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -91,25 +91,17 @@ pub struct Coverage {
     pub cells: HashMap<(TableId, NaiveDate), Cell>,
 }
 
-/// The rows `table` should hold on a date, where a rule gives it.
+/// The rows `table` should hold on a date, where its registry entry gives a
+/// rule ([`RowsRule`]).
 pub fn expected_rows(table: TableId, day: &Day) -> Option<u64> {
-    use TableId as T;
-    match table {
-        T::TeamOffenseGameSummary | T::TeamDefenseGameSummary | T::UpcomingTeamGameContext => {
-            Some(day.teams_playing)
-        }
-        T::TeamDefenseZoneAnalysis => Some(day.season_teams),
-        T::PlayerGameSummary
-        | T::UpcomingPlayerGameContext
-        | T::PlayerCompositeFactors
-        | T::PlayerDailyCache
-        | T::MlFeatureStoreV2 => Some(day.players),
-        T::PlayerPropPredictions | T::PredictionAccuracy => {
-            Some(day.players * crate::predictions::systems::SystemId::ALL.len() as u64)
-        }
-        T::SystemDailyPerformance => Some(crate::predictions::systems::SystemId::ALL.len() as u64),
-        // Every player with season history, playing that date or not.
-        _ => None,
+    let systems = crate::predictions::systems::SystemId::ALL.len() as u64;
+    match table.def().producer.model()?.rows {
+        RowsRule::TeamsPlaying => Some(day.teams_playing),
+        RowsRule::SeasonTeams => Some(day.season_teams),
+        RowsRule::PlayersPlaying => Some(day.players),
+        RowsRule::PlayersPlayingPerSystem => Some(day.players * systems),
+        RowsRule::Systems => Some(systems),
+        RowsRule::FollowsData => None,
     }
 }
 
@@ -269,7 +261,7 @@ pub fn preflight(
             }
         }
         let mut not_ready = Vec::new();
-        let runnable = matches!(up.def().producer, Producer::Sql(_));
+        let runnable = up.is_computed();
         if up.def().date_column.is_none() {
             if lake.partitions(up)?.is_empty() {
                 not_ready.push((range.start, format!("{up} has no rows")));

@@ -17,7 +17,7 @@ use super::ledger::{Ledger, Skip, Status};
 use super::state::{window, LakeState};
 use crate::calendar::{Calendar, Season};
 use crate::dates::DateRange;
-use crate::registry::{Phase, Producer, TableId};
+use crate::registry::{Phase, TableId};
 
 /// What a run was asked to do.
 #[derive(Debug, Clone)]
@@ -35,7 +35,7 @@ impl Selection {
     pub fn runnable() -> Vec<TableId> {
         TableId::topological_order()
             .into_iter()
-            .filter(|t| matches!(t.def().producer, Producer::Sql(_)))
+            .filter(|t| t.is_computed())
             .collect()
     }
 

@@ -190,6 +190,7 @@ pub(super) fn tables_summary(engine: &Engine) -> Result<Vec<RecordBatch>> {
             Producer::Raw => "raw",
             Producer::Generator => "generator",
             Producer::Sql(_) => "sql model",
+            Producer::Kernel { .. } => "rust kernel + sql",
             Producer::Runner => "backfill runner",
         };
         rows.push(vec![

@@ -57,13 +57,15 @@ pub enum InputError {
     Column(&'static str),
 }
 
+/// The query the kernels' inputs come from: the feature store joined to
+/// the pre-game context and the lines (the tables it names are the kernel's
+/// upstream in the registry).
+pub const SQL: &str = include_str!("../../sql/backcourt/prediction_inputs.sql");
+
 impl Inputs {
     /// Every feature-store row up to `end`, one query.
     pub fn load(engine: &Engine, end: NaiveDate) -> Result<Inputs, InputError> {
-        let sql = engine::bind_params(
-            include_str!("../../sql/backcourt/prediction_inputs.sql"),
-            &ModelParams::historical(DateRange::day(end)),
-        )?;
+        let sql = engine::bind_params(SQL, &ModelParams::historical(DateRange::day(end)))?;
         Inputs::from_batches(&engine.query(&sql)?)
     }
 

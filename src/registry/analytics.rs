@@ -15,7 +15,9 @@
 //!   `quality_used_fallback`, `quality_reconstructed`, `quality_calculated_at`,
 //!   `quality_metadata`, with `is_production_ready` and `data_quality_issues`.
 
-use super::{columns, Dataset, TableDef, TableId};
+use super::{
+    bounds, columns, sql_file, Dataset, Model, Producer, ReadWindow, RowsRule, TableDef, TableId,
+};
 
 pub(super) fn def(id: TableId) -> &'static TableDef {
     TABLES
@@ -92,8 +94,23 @@ static TABLES: &[TableDef] = &[
             TableId::NbaPlayersRegistry,
             TableId::PlayerAliases,
             TableId::NbacSchedule,
+            // Tip-off times where the schedule has none (the pre-tip line cutoff).
+            TableId::OddsApiGameLines,
+            // The rosters: the candidates feed names are resolved against.
+            TableId::EspnTeamRosters,
         ],
-        producer: super::sql_model!("nba_analytics", "player_game_summary"),
+        producer: Producer::Sql(Model {
+            sql: sql_file!("nba_analytics", "player_game_summary"),
+            reads: ReadWindow::SameDate,
+            rows: RowsRule::PlayersPlaying,
+        }),
+        bounds: bounds![minutes_played: 0..=70, ts_pct: 0..=1.5, efg_pct: 0..=1.5, quality_score: 0..=100],
+        clustering: &[
+            "universal_player_id",
+            "player_lookup",
+            "team_abbr",
+            "game_date",
+        ],
     },
     TableDef {
         id: TableId::TeamOffenseGameSummary,
@@ -147,7 +164,13 @@ static TABLES: &[TableDef] = &[
             TableId::PlayerAliases,
             TableId::NbaPlayersRegistry,
         ],
-        producer: super::sql_model!("nba_analytics", "team_offense_game_summary"),
+        producer: Producer::Sql(Model {
+            sql: sql_file!("nba_analytics", "team_offense_game_summary"),
+            reads: ReadWindow::SameDate,
+            rows: RowsRule::TeamsPlaying,
+        }),
+        bounds: bounds![ts_pct: 0..=1.5, quality_score: 0..=100],
+        clustering: &["team_abbr", "game_date", "home_game"],
     },
     TableDef {
         id: TableId::TeamDefenseGameSummary,
@@ -209,7 +232,13 @@ static TABLES: &[TableDef] = &[
             TableId::PlayerAliases,
             TableId::NbaPlayersRegistry,
         ],
-        producer: super::sql_model!("nba_analytics", "team_defense_game_summary"),
+        producer: Producer::Sql(Model {
+            sql: sql_file!("nba_analytics", "team_defense_game_summary"),
+            reads: ReadWindow::SameDate,
+            rows: RowsRule::TeamsPlaying,
+        }),
+        bounds: bounds![quality_score: 0..=100],
+        clustering: &["defending_team_abbr", "game_date", "data_quality_tier"],
     },
     TableDef {
         id: TableId::UpcomingPlayerGameContext,
@@ -316,8 +345,16 @@ static TABLES: &[TableDef] = &[
             TableId::NbacInjuryReport,
             TableId::NbaPlayersRegistry,
             TableId::PlayerAliases,
+            // Tip-off times where the schedule has none (the information cutoff).
+            TableId::OddsApiGameLines,
         ],
-        producer: super::sql_model!("nba_analytics", "upcoming_player_game_context"),
+        producer: Producer::Sql(Model {
+            sql: sql_file!("nba_analytics", "upcoming_player_game_context"),
+            reads: ReadWindow::Days(430),
+            rows: RowsRule::PlayersPlaying,
+        }),
+        bounds: bounds![quality_score: 0..=100, completeness_percentage: 0..=100],
+        clustering: &["player_lookup", "universal_player_id", "game_date"],
     },
     TableDef {
         id: TableId::UpcomingTeamGameContext,
@@ -383,7 +420,19 @@ static TABLES: &[TableDef] = &[
             TableId::PlayerGameSummary,
             TableId::NbaPlayersRegistry,
             TableId::PlayerAliases,
+            // Box scores and rosters: the listing injury-report names are
+            // resolved against; the props: tip-off where the schedule has none.
+            TableId::NbacGamebookPlayerStats,
+            TableId::BdlPlayerBoxscores,
+            TableId::EspnTeamRosters,
+            TableId::OddsApiPlayerPointsProps,
         ],
-        producer: super::sql_model!("nba_analytics", "upcoming_team_game_context"),
+        producer: Producer::Sql(Model {
+            sql: sql_file!("nba_analytics", "upcoming_team_game_context"),
+            reads: ReadWindow::Days(430),
+            rows: RowsRule::TeamsPlaying,
+        }),
+        bounds: bounds![quality_score: 0..=100, completeness_percentage: 0..=100],
+        clustering: &["game_date", "team_abbr", "game_id"],
     },
 ];

@@ -5,7 +5,7 @@
 //! output table's name, so the coverage matrix joins failures to the registry
 //! directly (principle 10: one category enum for writers and readers).
 
-use super::{columns, sql_model, Dataset, Producer, TableDef, TableId};
+use super::{columns, sql_file, Dataset, Model, Producer, ReadWindow, RowsRule, TableDef, TableId};
 
 pub(super) fn def(id: TableId) -> &'static TableDef {
     TABLES
@@ -41,6 +41,8 @@ static TABLES: &[TableDef] = &[TableDef {
     ],
     upstream: &[],
     producer: Producer::Runner,
+    bounds: &[],
+    clustering: &[],
 },
 TableDef {
     id: TableId::NameMatches,
@@ -58,7 +60,13 @@ TableDef {
         feed_rows: Bigint, candidates: Integer,
     ],
     upstream: NAME_FEEDS,
-    producer: sql_model!("nba_processing", "name_matches"),
+    producer: Producer::Sql(Model {
+        sql: sql_file!("nba_processing", "name_matches"),
+        reads: ReadWindow::SameDate,
+        rows: RowsRule::FollowsData,
+    }),
+    bounds: &[],
+    clustering: &[],
 },
 TableDef {
     id: TableId::UnresolvedNames,
@@ -77,7 +85,13 @@ TableDef {
         closest_player: Varchar,
     ],
     upstream: NAME_FEEDS,
-    producer: sql_model!("nba_processing", "unresolved_names"),
+    producer: Producer::Sql(Model {
+        sql: sql_file!("nba_processing", "unresolved_names"),
+        reads: ReadWindow::SameDate,
+        rows: RowsRule::FollowsData,
+    }),
+    bounds: &[],
+    clustering: &[],
 }];
 
 /// What the name tables read: the feeds whose names they resolve, and the

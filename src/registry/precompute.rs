@@ -19,7 +19,9 @@
 //!   `manual_override_required`, `season_boundary_detected`,
 //!   `backfill_bootstrap_mode`, `processing_decision_reason`.
 
-use super::{columns, Dataset, TableDef, TableId};
+use super::{
+    bounds, columns, sql_file, Dataset, Model, Producer, ReadWindow, RowsRule, TableDef, TableId,
+};
 
 pub(super) fn def(id: TableId) -> &'static TableDef {
     TABLES
@@ -71,7 +73,13 @@ static TABLES: &[TableDef] = &[
             processed_at: Timestamp, created_at: Timestamp,
         ],
         upstream: &[TableId::TeamDefenseGameSummary, TableId::NbacSchedule],
-        producer: super::sql_model!("nba_precompute", "team_defense_zone_analysis"),
+        producer: Producer::Sql(Model {
+            sql: sql_file!("nba_precompute", "team_defense_zone_analysis"),
+            reads: ReadWindow::Days(430),
+            rows: RowsRule::SeasonTeams,
+        }),
+        bounds: bounds![paint_pct_allowed_last_15: 0..=1, mid_range_pct_allowed_last_15: 0..=1, three_pt_pct_allowed_last_15: 0..=1, completeness_percentage: 0..=100],
+        clustering: &["team_abbr", "analysis_date"],
     },
     TableDef {
         id: TableId::PlayerShotZoneAnalysis,
@@ -116,7 +124,13 @@ static TABLES: &[TableDef] = &[
             created_at: Timestamp, processed_at: Timestamp,
         ],
         upstream: &[TableId::PlayerGameSummary, TableId::NbacSchedule],
-        producer: super::sql_model!("nba_precompute", "player_shot_zone_analysis"),
+        producer: Producer::Sql(Model {
+            sql: sql_file!("nba_precompute", "player_shot_zone_analysis"),
+            reads: ReadWindow::Days(430),
+            rows: RowsRule::FollowsData,
+        }),
+        bounds: bounds![paint_rate_last_10: 0..=100, mid_range_rate_last_10: 0..=100, three_pt_rate_last_10: 0..=100, paint_pct_last_10: 0..=1, mid_range_pct_last_10: 0..=1, three_pt_pct_last_10: 0..=1, paint_rate_last_20: 0..=100, paint_pct_last_20: 0..=1, assisted_rate_last_10: 0..=100, unassisted_rate_last_10: 0..=100, completeness_percentage: 0..=100],
+        clustering: &["player_lookup", "universal_player_id", "analysis_date"],
     },
     TableDef {
         id: TableId::PlayerCompositeFactors,
@@ -180,7 +194,13 @@ static TABLES: &[TableDef] = &[
             TableId::PlayerGameSummary,
             TableId::NbacSchedule,
         ],
-        producer: super::sql_model!("nba_precompute", "player_composite_factors"),
+        producer: Producer::Sql(Model {
+            sql: sql_file!("nba_precompute", "player_composite_factors"),
+            reads: ReadWindow::Days(430),
+            rows: RowsRule::PlayersPlaying,
+        }),
+        bounds: bounds![fatigue_score: 0..=100, shot_zone_mismatch_score: -10..=10, pace_score: -3..=3, usage_spike_score: -3..=3, data_completeness_pct: 0..=100, completeness_percentage: 0..=100],
+        clustering: &["player_lookup", "universal_player_id", "game_date"],
     },
     TableDef {
         id: TableId::PlayerDailyCache,
@@ -204,7 +224,7 @@ static TABLES: &[TableDef] = &[
             minutes_in_last_7_days: Integer, minutes_in_last_14_days: Integer,
             back_to_backs_last_14_days: Integer, avg_minutes_per_game_last_7: Double,
             fourth_quarter_minutes_last_7: Integer,
-            // Shot zone (rates in percent; assisted_rate_last_10 is a fraction 0-1)
+            // Shot zone (rates in percent 0-100, assisted_rate_last_10 too)
             primary_scoring_zone: Varchar, paint_rate_last_10: Double,
             three_pt_rate_last_10: Double, assisted_rate_last_10: Double, player_age: Integer,
             // Source tracking
@@ -247,7 +267,13 @@ static TABLES: &[TableDef] = &[
             TableId::PlayerShotZoneAnalysis,
             TableId::NbacSchedule,
         ],
-        producer: super::sql_model!("nba_precompute", "player_daily_cache"),
+        producer: Producer::Sql(Model {
+            sql: sql_file!("nba_precompute", "player_daily_cache"),
+            reads: ReadWindow::Days(430),
+            rows: RowsRule::PlayersPlaying,
+        }),
+        bounds: bounds![paint_rate_last_10: 0..=100, three_pt_rate_last_10: 0..=100, assisted_rate_last_10: 0..=100, ts_pct_last_10: 0..=1.5, cache_quality_score: 0..=100, completeness_percentage: 0..=100],
+        clustering: &["player_lookup", "universal_player_id"],
     },
     TableDef {
         id: TableId::MlFeatureStoreV2,
@@ -301,6 +327,12 @@ static TABLES: &[TableDef] = &[
             TableId::UpcomingPlayerGameContext,
             TableId::NbacSchedule,
         ],
-        producer: super::sql_model!("nba_predictions", "ml_feature_store_v2"),
+        producer: Producer::Sql(Model {
+            sql: sql_file!("nba_predictions", "ml_feature_store_v2"),
+            reads: ReadWindow::Days(430),
+            rows: RowsRule::PlayersPlaying,
+        }),
+        bounds: bounds![feature_quality_score: 0..=100, completeness_percentage: 0..=100],
+        clustering: &["player_lookup", "feature_version", "game_date"],
     },
 ];

@@ -7,7 +7,9 @@
 //! NUMERIC columns are `Double`; ARRAY and JSON columns are `Varchar` holding
 //! JSON text.
 
-use super::{columns, Dataset, TableDef, TableId};
+use super::{
+    bounds, columns, sql_file, Dataset, Model, Producer, ReadWindow, RowsRule, TableDef, TableId,
+};
 
 pub(super) fn def(id: TableId) -> &'static TableDef {
     TABLES
@@ -65,9 +67,22 @@ static TABLES: &[TableDef] = &[
             TableId::MlFeatureStoreV2,
             TableId::PlayerGameSummary,
             TableId::UpcomingPlayerGameContext,
-            TableId::OddsApiPlayerPointsProps,
         ],
-        producer: super::sql_model!("nba_predictions", "player_prop_predictions"),
+        producer: Producer::Kernel {
+            model: Model {
+                sql: sql_file!("nba_predictions", "player_prop_predictions"),
+                reads: ReadWindow::AllBefore,
+                rows: RowsRule::PlayersPlayingPerSystem,
+            },
+            source_hash: env!("BACKCOURT_PREDICTIONS_KERNEL_HASH"),
+        },
+        bounds: bounds![predicted_points: 0..=100, confidence_score: 0..=1, completeness_percentage: 0..=100],
+        clustering: &[
+            "system_id",
+            "player_lookup",
+            "confidence_score",
+            "game_date",
+        ],
     },
     TableDef {
         id: TableId::PredictionAccuracy,
@@ -95,7 +110,13 @@ static TABLES: &[TableDef] = &[
             model_version: Varchar, graded_at: Timestamp,
         ],
         upstream: &[TableId::PlayerPropPredictions, TableId::PlayerGameSummary],
-        producer: super::sql_model!("nba_predictions", "prediction_accuracy"),
+        producer: Producer::Sql(Model {
+            sql: sql_file!("nba_predictions", "prediction_accuracy"),
+            reads: ReadWindow::SameDate,
+            rows: RowsRule::PlayersPlayingPerSystem,
+        }),
+        bounds: bounds![predicted_points: 0..=100, actual_points: 0..=100, confidence_score: 0..=1],
+        clustering: &["system_id", "player_lookup"],
     },
     TableDef {
         id: TableId::SystemDailyPerformance,
@@ -125,6 +146,12 @@ static TABLES: &[TableDef] = &[
             computed_at: Timestamp,
         ],
         upstream: &[TableId::PredictionAccuracy],
-        producer: super::sql_model!("nba_predictions", "system_daily_performance"),
+        producer: Producer::Sql(Model {
+            sql: sql_file!("nba_predictions", "system_daily_performance"),
+            reads: ReadWindow::SameDate,
+            rows: RowsRule::Systems,
+        }),
+        bounds: bounds![win_rate: 0..=1, over_win_rate: 0..=1, under_win_rate: 0..=1, high_confidence_win_rate: 0..=1, within_3_pct: 0..=100, within_5_pct: 0..=100],
+        clustering: &[],
     },
 ];

@@ -30,6 +30,8 @@ static TABLES: &[TableDef] = &[
         ],
         upstream: &[],
         producer: Producer::Raw,
+        bounds: &[],
+        clustering: &[],
     },
     TableDef {
         id: TableId::NbacGamebookPlayerStats,
@@ -51,6 +53,8 @@ static TABLES: &[TableDef] = &[
         ],
         upstream: &[],
         producer: Producer::Raw,
+        bounds: &[],
+        clustering: &[],
     },
     TableDef {
         id: TableId::BdlPlayerBoxscores,
@@ -70,6 +74,8 @@ static TABLES: &[TableDef] = &[
         ],
         upstream: &[],
         producer: Producer::Raw,
+        bounds: &[],
+        clustering: &[],
     },
     TableDef {
         id: TableId::NbacTeamBoxscore,
@@ -89,6 +95,8 @@ static TABLES: &[TableDef] = &[
         ],
         upstream: &[],
         producer: Producer::Raw,
+        bounds: &[],
+        clustering: &[],
     },
     TableDef {
         id: TableId::BigdataballPlayByPlay,
@@ -106,6 +114,8 @@ static TABLES: &[TableDef] = &[
         ],
         upstream: &[],
         producer: Producer::Raw,
+        bounds: &[],
+        clustering: &[],
     },
     TableDef {
         id: TableId::NbacPlayByPlay,
@@ -122,6 +132,8 @@ static TABLES: &[TableDef] = &[
         ],
         upstream: &[],
         producer: Producer::Raw,
+        bounds: &[],
+        clustering: &[],
     },
     TableDef {
         id: TableId::OddsApiPlayerPointsProps,
@@ -138,6 +150,8 @@ static TABLES: &[TableDef] = &[
         ],
         upstream: &[],
         producer: Producer::Raw,
+        bounds: &[],
+        clustering: &[],
     },
     TableDef {
         id: TableId::BettingprosPlayerPointsProps,
@@ -154,6 +168,8 @@ static TABLES: &[TableDef] = &[
         ],
         upstream: &[],
         producer: Producer::Raw,
+        bounds: &[],
+        clustering: &[],
     },
     TableDef {
         id: TableId::OddsApiGameLines,
@@ -170,6 +186,8 @@ static TABLES: &[TableDef] = &[
         ],
         upstream: &[],
         producer: Producer::Raw,
+        bounds: &[],
+        clustering: &[],
     },
     TableDef {
         id: TableId::NbacInjuryReport,
@@ -185,6 +203,8 @@ static TABLES: &[TableDef] = &[
         ],
         upstream: &[],
         producer: Producer::Raw,
+        bounds: &[],
+        clustering: &[],
     },
     TableDef {
         id: TableId::EspnTeamRosters,
@@ -199,6 +219,8 @@ static TABLES: &[TableDef] = &[
         ],
         upstream: &[],
         producer: Producer::Raw,
+        bounds: &[],
+        clustering: &[],
     },
     TableDef {
         id: TableId::NbaPlayersRegistry,
@@ -214,6 +236,8 @@ static TABLES: &[TableDef] = &[
         ],
         upstream: &[],
         producer: Producer::Raw,
+        bounds: &[],
+        clustering: &[],
     },
     TableDef {
         id: TableId::PlayerAliases,
@@ -228,6 +252,8 @@ static TABLES: &[TableDef] = &[
         ],
         upstream: &[],
         producer: Producer::Raw,
+        bounds: &[],
+        clustering: &[],
     },
     TableDef {
         id: TableId::TravelDistances,
@@ -242,6 +268,8 @@ static TABLES: &[TableDef] = &[
         ],
         upstream: &[],
         producer: Producer::Raw,
+        bounds: &[],
+        clustering: &[],
     },
     TableDef {
         id: TableId::PlayerGameTruth,
@@ -257,6 +285,8 @@ static TABLES: &[TableDef] = &[
         ],
         upstream: &[],
         producer: Producer::Generator,
+        bounds: &[],
+        clustering: &[],
     },
     TableDef {
         id: TableId::PlayerSpellings,
@@ -270,5 +300,7 @@ static TABLES: &[TableDef] = &[
         ],
         upstream: &[],
         producer: Producer::Generator,
+        bounds: &[],
+        clustering: &[],
     },
 ];

@@ -24,3 +24,4 @@ mod predictions_grading;
 mod predictions_pipeline;
 mod predictions_systems;
 mod realistic_feeds;
+mod registry;
