@@ -22,7 +22,8 @@ use crate::calendar::Calendar;
 use crate::dates::DateRange;
 use crate::engine::{Engine, ModelParams};
 use crate::lake::Lake;
-use crate::registry::TableId;
+use crate::predictions::systems::SystemId;
+use crate::registry::{Producer, TableId};
 
 /// Fault injection for testing failure handling: `table@YYYY-MM-DD[,…]`
 /// makes every pass of that table whose range holds that date fail.
@@ -80,6 +81,22 @@ pub struct TableOutcome {
     pub read_seconds: f64,
     pub compute_seconds: f64,
     pub write_seconds: f64,
+    /// The predictions kernel's share of `compute_seconds` (zero for a SQL
+    /// model): what `backcourt bench` reports beside the tables.
+    pub kernel: KernelTimes,
+}
+
+/// Where the predictions kernel spent its time, summed over a table's passes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KernelTimes {
+    /// The heuristic systems (moving average, zone matchup, similarity) and
+    /// the predictions they made.
+    pub heuristics_seconds: f64,
+    pub heuristic_predictions: u64,
+    /// Fitting or reusing the models, how many, and the rows they trained on.
+    pub training_seconds: f64,
+    pub models: usize,
+    pub train_rows: u64,
 }
 
 /// What a run did.
@@ -467,10 +484,17 @@ fn bisect(
             read,
             compute,
             write,
+            kernel,
         }) => {
             outcome.read_seconds += read;
             outcome.compute_seconds += compute;
             outcome.write_seconds += write;
+            let k = &mut outcome.kernel;
+            k.heuristics_seconds += kernel.heuristics_seconds;
+            k.heuristic_predictions += kernel.heuristic_predictions;
+            k.training_seconds += kernel.training_seconds;
+            k.models += kernel.models;
+            k.train_rows += kernel.train_rows;
             results.extend(dates.iter().map(|&d| (d, Ok(()))));
         }
         Err(error) if dates.len() == 1 => {
@@ -491,6 +515,7 @@ struct PassTimes {
     read: f64,
     compute: f64,
     write: f64,
+    kernel: KernelTimes,
 }
 
 /// One set-based pass of `table` over `range`.
@@ -521,7 +546,7 @@ fn pass(
         }
         text
     };
-    if table == TableId::PlayerPropPredictions {
+    if let Producer::Kernel { .. } = table.def().producer {
         let build = crate::predictions::predict(engine, ctx.calendar, &params)
             .map_err(|e| error_text(&e))?;
         let write: f64 = build.tables.iter().map(|t| t.write_seconds).sum();
@@ -533,6 +558,18 @@ fn pass(
                 + build.inference_seconds
                 + (tables - write),
             write,
+            kernel: KernelTimes {
+                heuristics_seconds: build.heuristics_seconds,
+                heuristic_predictions: build
+                    .per_system
+                    .iter()
+                    .filter(|(s, _, _)| !matches!(s, SystemId::Gbm | SystemId::Ensemble))
+                    .map(|(_, made, _)| *made as u64)
+                    .sum(),
+                training_seconds: build.training_seconds,
+                models: build.models.len(),
+                train_rows: build.models.iter().map(|m| m.card.train_rows as u64).sum(),
+            },
         })
     } else {
         let build = engine
@@ -542,6 +579,7 @@ fn pass(
             read: 0.0,
             compute: build.seconds - build.write_seconds,
             write: build.write_seconds,
+            kernel: KernelTimes::default(),
         })
     }
 }

@@ -9,15 +9,13 @@ use arrow::array::RecordBatch;
 use chrono::NaiveDate;
 use clap::Args as ClapArgs;
 
-use backcourt::analytics;
+use backcourt::backfill::{self, DateSpec, RunOptions, RunReport, TableOutcome};
 use backcourt::calendar::{parse_seasons, Calendar, Season};
 use backcourt::dates::DateRange;
-use backcourt::engine::TableBuild;
-use backcourt::engine::{Engine, ModelParams};
+use backcourt::engine::Engine;
 use backcourt::fixtures::{self, GenerateConfig};
 use backcourt::lake::Lake;
-use backcourt::precompute;
-use backcourt::predictions;
+use backcourt::registry::{Phase, TableId};
 
 use super::output::{record_batch, Cell, UsageError};
 
@@ -97,53 +95,49 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
     });
     let engine = Engine::open(&lake)?;
     let calendar = Calendar::load(&engine)?;
-    let span = calendar
-        .span()
-        .ok_or_else(|| UsageError("the generated league has no games".into()))?;
-    let all_dates = ModelParams::historical(span);
+    drop(engine);
+    if calendar.span().is_none() {
+        return Err(UsageError("the generated league has no games".into()).into());
+    }
 
-    let t = Instant::now();
-    let phase3 = analytics::build(&engine, &all_dates)?;
-    push(Stage {
-        name: "Phase 3: analytics",
-        seconds: t.elapsed().as_secs_f64(),
-        rows: phase3.iter().map(|t| t.written.rows).sum(),
-    });
-    let t = Instant::now();
-    let phase4 = precompute::build(&engine, &calendar, &all_dates)?;
-    push(Stage {
-        name: "Phase 4: precompute",
-        seconds: t.elapsed().as_secs_f64(),
-        rows: phase4.tables.iter().map(|t| t.written.rows).sum(),
-    });
-    let t = Instant::now();
-    let phase5 = predictions::build(&engine, &calendar, &all_dates)?;
-    let phase5_seconds = t.elapsed().as_secs_f64();
+    // The whole league through the runner, as `backcourt run` does it.
+    let full = run(&lake, DateSpec::All)?;
     let total_seconds = total.elapsed().as_secs_f64();
-    let grading_seconds: f64 = phase5.tables[1..].iter().map(|t| t.seconds).sum();
     push(Stage {
-        name: "Phase 5: model training",
-        seconds: phase5.training_seconds,
-        rows: phase5.models.iter().map(|m| m.card.train_rows as u64).sum(),
+        name: "runner: plan",
+        seconds: full.plan_seconds,
+        rows: 0,
     });
+    for (name, phase) in [
+        ("Phase 3: analytics", Phase::Analytics),
+        ("Phase 4: precompute", Phase::Precompute),
+        ("Phase 5: predictions and grading", Phase::Predictions),
+    ] {
+        let outcomes = full.outcomes.iter().filter(|(t, _)| t.phase() == phase);
+        push(Stage {
+            name,
+            seconds: outcomes.clone().map(|(_, o)| table_seconds(o)).sum(),
+            rows: outcomes.map(|(_, o)| o.rows).sum(),
+        });
+    }
+    let kernel = full
+        .outcomes
+        .iter()
+        .find(|(t, _)| *t == TableId::PlayerPropPredictions)
+        .map(|(_, o)| o.kernel)
+        .unwrap_or_default();
     push(Stage {
-        name: "Phase 5: predictions",
-        seconds: phase5_seconds - grading_seconds - phase5.training_seconds,
-        rows: phase5.tables[0].written.rows,
+        name: "Phase 5: model training (inside predictions)",
+        seconds: kernel.training_seconds,
+        rows: kernel.train_rows,
     });
-    push(Stage {
-        name: "Phase 5: grading",
-        seconds: grading_seconds,
-        rows: phase5.tables[1..].iter().map(|t| t.written.rows).sum(),
-    });
-    let heuristic_predictions = 3 * phase5.per_system[0].1 as u64;
-    let heuristic_rate = heuristic_predictions as f64 / phase5.heuristics_seconds.max(1e-9);
+    let heuristic_rate = kernel.heuristic_predictions as f64 / kernel.heuristics_seconds.max(1e-9);
 
     // One new date: everything before the last game date done, that date
-    // computed alone through every phase.
+    // computed again alone through every table.
     let last = calendar.game_dates().last().expect("games");
     let t = Instant::now();
-    run_dates(&engine, &calendar, DateRange::day(last))?;
+    run(&lake, DateSpec::Ranges(vec![DateRange::day(last)]))?;
     let incremental_seconds = t.elapsed().as_secs_f64();
     progress(&format!("one new date ({last})"), incremental_seconds);
 
@@ -155,7 +149,7 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
     } else {
         let t = Instant::now();
         for (n, &d) in month_dates.iter().enumerate() {
-            run_dates(&engine, &calendar, DateRange::day(d))?;
+            run(&lake, DateSpec::Ranges(vec![DateRange::day(d)]))?;
             eprint!(
                 "\r  {month} one date at a time: {}/{}",
                 n + 1,
@@ -168,11 +162,10 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
         Some(seconds)
     };
     let t = Instant::now();
-    run_dates(&engine, &calendar, month)?;
+    run(&lake, DateSpec::Ranges(vec![month]))?;
     let range_seconds = t.elapsed().as_secs_f64();
     progress(&format!("{month} as one range"), range_seconds);
     let peak_rss = peak_rss_bytes();
-    let duckdb_bytes = duckdb_memory_bytes(&engine)?;
 
     let stage_table = record_batch(
         &[
@@ -223,10 +216,9 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
                 format!("≤ {GOAL_TRAINING_SECONDS} s"),
                 format!(
                     "{:.1} s, {} models",
-                    phase5.training_seconds,
-                    phase5.models.len()
+                    kernel.training_seconds, kernel.models
                 ),
-                Some(phase5.training_seconds <= GOAL_TRAINING_SECONDS),
+                Some(kernel.training_seconds <= GOAL_TRAINING_SECONDS),
             ),
             goal(
                 "one new date, incremental",
@@ -250,11 +242,7 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
                 "peak resident memory",
                 "≤ 2 GiB".into(),
                 peak_rss.map_or("unknown".into(), |b| {
-                    format!(
-                        "{:.2} GiB (DuckDB's share at the end: {:.2} GiB)",
-                        b as f64 / (1u64 << 30) as f64,
-                        duckdb_bytes as f64 / (1u64 << 30) as f64
-                    )
+                    format!("{:.2} GiB", b as f64 / (1u64 << 30) as f64)
                 }),
                 peak_rss.map(|b| b <= GOAL_PEAK_RSS_BYTES),
             ),
@@ -262,14 +250,14 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
                 "heuristic predictions per second",
                 format!("≥ {GOAL_HEURISTIC_PER_SECOND:.0}"),
                 format!(
-                    "{heuristic_rate:.0} ({heuristic_predictions} in {:.3} s)",
-                    phase5.heuristics_seconds
+                    "{heuristic_rate:.0} ({} in {:.3} s)",
+                    kernel.heuristic_predictions, kernel.heuristics_seconds
                 ),
                 Some(heuristic_rate >= GOAL_HEURISTIC_PER_SECOND),
             ),
         ],
     )?;
-    let phase_tables = per_table(&phase3, &phase4, &phase5)?;
+    let phase_tables = per_table(&full)?;
     if json {
         let out = serde_json::json!({
             "seasons": args.seasons,
@@ -285,7 +273,8 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
             "range_seconds": range_seconds,
             "range_speedup": speedup,
             "peak_rss_bytes": peak_rss,
-            "duckdb_memory_bytes": duckdb_bytes,
+            "training_seconds": kernel.training_seconds,
+            "heuristics_seconds": kernel.heuristics_seconds,
             "heuristic_predictions_per_second": heuristic_rate,
             "goals": super::output::batches_to_json(&[goals])?,
         });
@@ -307,13 +296,32 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// Phase 3, 4 and 5 over `range`, everything before it done.
-fn run_dates(engine: &Engine, calendar: &Calendar, range: DateRange) -> Result<()> {
-    let params = ModelParams::historical(range);
-    analytics::build(engine, &params)?;
-    precompute::build(engine, calendar, &params)?;
-    predictions::build(engine, calendar, &params)?;
-    Ok(())
+/// Every table over `dates` through the backfill runner, as `backcourt
+/// run --force` does it: dates already done are computed again, so the
+/// bench times the work, not the ledger's skip.
+fn run(lake: &Lake, dates: DateSpec) -> Result<RunReport> {
+    let options = RunOptions {
+        tables: Vec::new(),
+        dates,
+        force: true,
+        dry_run: false,
+        command: "backcourt bench".into(),
+    };
+    let report = backfill::run(lake, &options)?;
+    let unfinished = report.unfinished_dates();
+    if !unfinished.is_empty() {
+        anyhow::bail!(
+            "the bench's run left {} dates unfinished (first {}); `backcourt failures` on a kept lake says why",
+            unfinished.len(),
+            unfinished.first().expect("not empty")
+        );
+    }
+    Ok(report)
+}
+
+/// A table's seconds in a run: reading, computing and writing.
+fn table_seconds(o: &TableOutcome) -> f64 {
+    o.read_seconds + o.compute_seconds + o.write_seconds
 }
 
 /// The calendar month with the most non-bootstrap game dates in the last season.
@@ -339,47 +347,35 @@ fn busiest_month(calendar: &Calendar) -> DateRange {
     DateRange::new(start, end).expect("ordered")
 }
 
-/// Each table's rows and seconds in the full run: the model (with the first
-/// load of its inputs into memory) and the Parquet write.
-fn per_table(
-    phase3: &[TableBuild],
-    phase4: &precompute::Build,
-    phase5: &predictions::Build,
-) -> Result<RecordBatch> {
-    let rows: Vec<Vec<Cell>> = phase3
+/// Each table's rows and seconds in the full run: the model (with the
+/// first load of its inputs into memory), the Parquet write, and the passes
+/// the runner made.
+fn per_table(report: &RunReport) -> Result<RecordBatch> {
+    let rows: Vec<Vec<Cell>> = report
+        .outcomes
         .iter()
-        .chain(&phase4.tables)
-        .chain(&phase5.tables)
-        .map(|t| {
+        .map(|(table, o)| {
             vec![
-                t.table.to_string().into(),
-                t.written.rows.into(),
-                format!("{:.2}", t.seconds).into(),
-                format!("{:.2}", t.seconds - t.write_seconds).into(),
-                format!("{:.2}", t.write_seconds).into(),
+                table.to_string().into(),
+                o.rows.into(),
+                format!("{:.2}", table_seconds(o)).into(),
+                format!("{:.2}", o.read_seconds + o.compute_seconds).into(),
+                format!("{:.2}", o.write_seconds).into(),
+                (o.passes as u64).into(),
             ]
         })
         .collect();
     record_batch(
-        &["table", "rows", "seconds", "model_seconds", "write_seconds"],
+        &[
+            "table",
+            "rows",
+            "seconds",
+            "model_seconds",
+            "write_seconds",
+            "passes",
+        ],
         rows,
     )
-}
-
-/// The memory DuckDB's buffer manager accounts for (the held tables among
-/// it), to tell its share of the resident set from Rust's.
-fn duckdb_memory_bytes(engine: &Engine) -> Result<u64> {
-    let batches =
-        engine.query("SELECT CAST(sum(memory_usage_bytes) AS BIGINT) FROM duckdb_memory()")?;
-    Ok(batches
-        .iter()
-        .find(|b| b.num_rows() > 0)
-        .and_then(|b| {
-            b.column(0)
-                .as_any()
-                .downcast_ref::<arrow::array::Int64Array>()
-        })
-        .map_or(0, |c| c.value(0).max(0) as u64))
 }
 
 /// The process's peak resident set (Linux `VmHWM`), if known.
