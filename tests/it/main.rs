@@ -2,7 +2,6 @@
 
 mod util;
 
-mod analytics_pgs;
 mod analytics_team;
 mod analytics_upcoming;
 mod backfill_coverage;
@@ -16,6 +15,7 @@ mod import;
 mod lake;
 mod league;
 mod name_resolution;
+mod player_game_summary;
 mod precompute_factors;
 mod precompute_features;
 mod precompute_replay;
