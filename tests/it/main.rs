@@ -1,8 +1,8 @@
 //! backcourt's integration tests: one binary, modules by theme.
 
+mod scenarios;
 mod util;
 
-mod analytics_team;
 mod analytics_upcoming;
 mod backfill_coverage;
 mod backfill_run;
@@ -24,3 +24,5 @@ mod precompute_zones;
 mod predictions_grading;
 mod predictions_pipeline;
 mod realistic_feeds;
+mod team_defense_game_summary;
+mod team_offense_game_summary;
