@@ -3,7 +3,6 @@
 mod scenarios;
 mod util;
 
-mod analytics_upcoming;
 mod backfill_coverage;
 mod backfill_run;
 mod calendar;
@@ -26,3 +25,5 @@ mod predictions_pipeline;
 mod realistic_feeds;
 mod team_defense_game_summary;
 mod team_offense_game_summary;
+mod upcoming_player_game_context;
+mod upcoming_team_game_context;

@@ -3,3 +3,4 @@
 //! tests themselves are in the module of the table whose rule they assert.
 
 pub mod team_game;
+pub mod upcoming_context;
