@@ -2,5 +2,6 @@
 //! written to (built once where a test module built it once) and the readers of its rows. The
 //! tests themselves are in the module of the table whose rule they assert.
 
+pub mod feature_inputs;
 pub mod team_game;
 pub mod upcoming_context;
