@@ -8,11 +8,15 @@
 //! for alice only: every Phase 4 source for alice; Phase 3 fallbacks everywhere for bob (no Phase
 //! 4 row, and BOS has no zone-defence row); defaults, bar the game itself, for carl; nothing
 //! behind any feature for dan (no context, no zone defence for NEW or OLD).
+//!
+//! Also: the zone shares of players whose shot profile has no zone data, on the real-shaped
+//! inputs of [`crate::scenarios::zone_inputs`].
 
 use backcourt::lake::Lake;
 use backcourt::registry::TableId;
 
 use crate::scenarios::feature_inputs::{build, phase3_inputs};
+use crate::scenarios::zone_inputs::{psza_real_scenario, D};
 use crate::util::{float, lake_with, precompute_league, rows};
 
 const MLFS: TableId = TableId::MlFeatureStoreV2;
@@ -326,4 +330,47 @@ fn every_default_in_the_league_is_the_reference_default() {
             row[1]
         );
     }
+}
+
+// ── Shot profiles without zone data ([`psza_real_scenario`]) ──────────────────────────────
+
+#[test]
+fn psza_without_zone_data_the_feature_store_flags_its_zone_features_default() {
+    let lake = psza_real_scenario();
+    let vector = |player: &str| {
+        let got = rows(
+            lake,
+            &format!(
+                "SELECT features, feature_sources FROM nba_predictions.ml_feature_store_v2
+                 WHERE player_lookup = '{player}' AND game_date = DATE '{D}'"
+            ),
+        );
+        assert_eq!(got.len(), 1, "{player}: {got:?}");
+        let values: Vec<f64> = serde_json::from_str(&got[0][0]).expect("features");
+        let sources: Vec<String> = serde_json::from_str(&got[0][1]).expect("sources");
+        (values, sources)
+    };
+    // pct_paint, pct_mid_range, pct_three are features 18–20.
+    let (values, sources) = vector("nopbp");
+    assert_eq!(sources[18..21], ["default", "default", "default"]);
+    assert_eq!(values[18..21], [0.30, 0.20, 0.35]);
+    // The free-throw share comes from the box score: real.
+    assert_eq!(sources[21], "calculated");
+    // mixguy's shares are the zone games' own.
+    let (values, sources) = vector("mixguy");
+    assert_eq!(sources[18..21], ["phase4", "phase4", "phase4"]);
+    assert_eq!(values[18..21], [0.4, 0.2, 0.4]);
+    // The composite factors see the shot profile as not ready.
+    let ready = rows(
+        lake,
+        &format!(
+            "SELECT player_lookup, CAST(upstream_player_shot_ready AS VARCHAR)
+             FROM nba_precompute.player_composite_factors WHERE game_date = DATE '{D}'
+             ORDER BY player_lookup"
+        ),
+    );
+    assert_eq!(
+        ready,
+        [["mixguy", "false"], ["nineguy", "true"], ["nopbp", "false"]]
+    );
 }

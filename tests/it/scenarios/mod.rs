@@ -5,3 +5,4 @@
 pub mod feature_inputs;
 pub mod team_game;
 pub mod upcoming_context;
+pub mod zone_inputs;
