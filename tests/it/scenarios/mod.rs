@@ -3,6 +3,7 @@
 //! tests themselves are in the module of the table whose rule they assert.
 
 pub mod feature_inputs;
+pub mod graded_predictions;
 pub mod real_shaped_names;
 pub mod team_game;
 pub mod upcoming_context;
