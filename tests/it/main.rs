@@ -23,6 +23,7 @@ mod player_shot_zone_analysis;
 mod precompute_replay;
 mod prediction_accuracy;
 mod predictions_pipeline;
+mod processing_failures;
 mod realistic_feeds;
 mod system_daily_performance;
 mod team_defense_game_summary;
