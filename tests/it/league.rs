@@ -3,7 +3,9 @@
 
 use backcourt::fixtures::{all_star_break, BOOKMAKERS};
 use backcourt::names::{player_lookup, TEAMS};
+use backcourt::registry::TableId;
 
+use crate::scenarios::upcoming_context::live_season;
 use crate::util::{assert_none, float, int, league, rows};
 
 /// Regular-season and postseason games that were played (PPD rows excluded).
@@ -714,4 +716,67 @@ fn the_truth_table_covers_every_player_game_played() {
         "SELECT avg(actual_points - expected_points)::DOUBLE FROM nba_synthetic.player_game_truth",
     );
     assert!(bias.abs() < 0.3, "the latent mean is unbiased: {bias}");
+}
+
+// ── A season whose last day is still to be played ([`live_season`]) ─────────────────────
+
+#[test]
+fn the_generator_can_leave_the_last_day_scheduled() {
+    let live = live_season();
+    let lake = &live.lake;
+    let day = live.day;
+    assert_none(
+        lake,
+        &format!(
+            "SELECT game_id FROM nba_raw.nbac_schedule WHERE game_date = DATE '{day}'
+             AND (game_status <> 1 OR game_status_text <> 'Scheduled' OR home_team_score IS NOT NULL
+                  OR winning_team_tricode IS NOT NULL)"
+        ),
+        "the last day is scheduled, without results",
+    );
+    for table in [
+        TableId::NbacGamebookPlayerStats,
+        TableId::BdlPlayerBoxscores,
+        TableId::NbacTeamBoxscore,
+        TableId::BigdataballPlayByPlay,
+        TableId::NbacPlayByPlay,
+        TableId::PlayerGameTruth,
+    ] {
+        assert_eq!(
+            int(
+                lake,
+                &format!("SELECT count(*)::BIGINT FROM {table} WHERE game_date = DATE '{day}'")
+            ),
+            0,
+            "{table} on the unplayed day"
+        );
+    }
+    for (table, at) in [
+        (TableId::OddsApiPlayerPointsProps, "snapshot_timestamp"),
+        (TableId::OddsApiGameLines, "snapshot_timestamp"),
+    ] {
+        assert!(
+            int(
+                lake,
+                &format!("SELECT count(*)::BIGINT FROM {table} WHERE game_date = DATE '{day}'")
+            ) > 0,
+            "{table} has pre-game rows"
+        );
+        assert_none(
+            lake,
+            &format!(
+                "SELECT x.{at} FROM {table} x JOIN nba_raw.nbac_schedule s
+                   ON s.game_date = x.game_date WHERE x.game_date = DATE '{day}' AND x.{at} >= s.game_time_utc"
+            ),
+            "no snapshot after tip-off",
+        );
+    }
+    assert!(
+        int(
+            lake,
+            &format!(
+                "SELECT count(*)::BIGINT FROM nba_raw.espn_team_rosters WHERE roster_date = DATE '{day}'"
+            )
+        ) > 0
+    );
 }

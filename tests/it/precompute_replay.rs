@@ -2,8 +2,8 @@
 //! computed for one date alone, gives byte for byte the partition that date
 //! has inside the four-season run, and the same failure rows. A model that
 //! read a game on or after its date, or whose windows depended on the range
-//! it was run over, would differ. Also: bootstrap dates are skipped, and a
-//! player who missed games keeps his rows, with the gap in the quality columns.
+//! it was run over, would differ. Also: bootstrap dates are skipped, and the
+//! first date after the bootstrap has rows in every table.
 
 use backcourt::calendar::{Calendar, Season};
 use backcourt::dates::DateRange;
@@ -204,122 +204,6 @@ fn the_first_date_after_the_bootstrap_has_rows_in_every_table() {
                 assert!(n > 0, "{table} has no rows on {first}");
             }
         }
-    }
-}
-
-/// Players who played on D after missing at least two of their team's games
-/// in the seven days before, counted from the schedule and the box scores
-/// (not from the tables under test).
-const MISSED_TWO: &str = "
-    WITH appeared AS (SELECT player_lookup, team_abbr, game_date FROM backcourt.player_games),
-    team_week AS (
-        SELECT a.player_lookup, a.game_date, count(*) AS team_games
-        FROM appeared a
-        JOIN backcourt.team_games t
-          ON t.team_abbr = a.team_abbr AND t.game_date < a.game_date
-         AND t.game_date >= a.game_date - 7
-        GROUP BY ALL
-    ),
-    player_week AS (
-        SELECT a.player_lookup, a.game_date, count(p.game_date) AS played
-        FROM appeared a
-        LEFT JOIN appeared p
-          ON p.player_lookup = a.player_lookup AND p.game_date < a.game_date
-         AND p.game_date >= a.game_date - 7
-        GROUP BY ALL
-    )
-    SELECT t.player_lookup, t.game_date, t.team_games, w.played
-    FROM team_week t JOIN player_week w USING (player_lookup, game_date)
-    JOIN backcourt.game_dates d USING (game_date)
-    WHERE NOT d.is_bootstrap AND t.team_games - w.played >= 2 AND w.played >= 1";
-
-#[test]
-fn a_player_who_missed_two_games_last_week_keeps_his_cache_row_and_vector() {
-    let lake = precompute_league();
-    let missed = rows(lake, &format!("SELECT count(*) FROM ({MISSED_TWO})"));
-    let n: i64 = missed[0][0].parse().expect("count");
-    assert!(n > 100, "the league has such players ({n})");
-
-    // Every one has a cache row whose 7-day window shows the gap, and a
-    // feature vector, unless he has fewer than 5 games this season (the one
-    // reason a cache row may be missing, recorded as a failure).
-    let unexplained = rows(
-        lake,
-        &format!(
-            "WITH m AS ({MISSED_TWO})
-             SELECT m.player_lookup, m.game_date, c.l7d_completeness_pct, f.player_lookup
-             FROM m
-             LEFT JOIN nba_precompute.player_daily_cache c
-               ON c.player_lookup = m.player_lookup AND c.cache_date = m.game_date
-             LEFT JOIN nba_predictions.ml_feature_store_v2 f
-               ON f.player_lookup = m.player_lookup AND f.game_date = m.game_date
-             LEFT JOIN nba_processing.processing_failures x
-               ON x.table_name = 'player_daily_cache' AND x.entity_id = m.player_lookup
-              AND x.analysis_date = m.game_date AND x.failure_category = 'INSUFFICIENT_DATA'
-             WHERE f.player_lookup IS NULL
-                OR (c.player_lookup IS NULL AND x.entity_id IS NULL)
-                OR (c.player_lookup IS NOT NULL AND (
-                        c.l7d_is_complete
-                     OR c.is_production_ready
-                     OR c.all_windows_complete
-                     OR abs(c.l7d_completeness_pct - round(100.0 * m.played / m.team_games, 1)) > 1e-9
-                     OR NOT contains(c.data_quality_issues, 'l7d_incomplete')))
-             LIMIT 5"
-        ),
-    );
-    assert!(
-        unexplained.is_empty(),
-        "players who missed two games: {unexplained:?}"
-    );
-    let with_rows = int(
-        lake,
-        &format!(
-            "WITH m AS ({MISSED_TWO}) SELECT CAST(count(*) AS BIGINT) FROM m
-             JOIN nba_precompute.player_daily_cache c
-               ON c.player_lookup = m.player_lookup AND c.cache_date = m.game_date"
-        ),
-    );
-    // The others are the players with fewer than 5 games this season (checked above).
-    assert!(with_rows > n / 2, "{with_rows} of {n} have cache rows");
-}
-
-#[test]
-fn every_failure_category_written_is_one_of_the_enum() {
-    let lake = precompute_league();
-    let categories = rows(
-        lake,
-        "SELECT DISTINCT failure_category FROM nba_processing.processing_failures ORDER BY 1",
-    );
-    assert!(!categories.is_empty(), "the league has failure rows");
-    for c in categories {
-        c[0].parse::<backcourt::failures::FailureCategory>()
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
-}
-
-#[test]
-fn a_model_emitting_an_unknown_category_writes_nothing() {
-    let (_dir, lake) = crate::util::lake_with(&[]);
-    let engine = Engine::open(&lake).expect("engine");
-    let sql = "SELECT 'BOS' AS team_abbr, DATE '2024-01-10' AS analysis_date, \
-               'NOT_A_CATEGORY' AS failure_category, 'typo' AS failure_reason, true AS can_retry";
-    let range: DateRange = "2024-01-10..2024-01-10".parse().expect("range");
-    let err = engine
-        .write_model(
-            TableId::TeamDefenseZoneAnalysis,
-            sql,
-            &ModelParams::historical(range),
-        )
-        .expect_err("an unknown category is an error");
-    assert!(err.to_string().contains("NOT_A_CATEGORY"), "{err}");
-    for table in [
-        TableId::TeamDefenseZoneAnalysis,
-        TableId::ProcessingFailures,
-    ] {
-        assert!(
-            lake.partitions(table).expect("list").is_empty(),
-            "{table} written"
-        );
     }
 }
 

@@ -1,6 +1,9 @@
 //! `nba_analytics.player_game_summary` (reference-phase3 §3): formulas and
 //! fallbacks on hand-built rows, invariants on the generated league, and one
-//! test per reference [BUG] the model fixes (§10 items 1, 2, 3 and 5).
+//! test per reference [BUG] the model fixes (§10 items 1, 2, 3 and 5). Also
+//! the one line picker (sql/backcourt/pregame_lines.sql) on the real-shaped
+//! date of [`crate::scenarios::real_shaped_names`], where
+//! upcoming_player_game_context must agree.
 
 use std::sync::OnceLock;
 
@@ -10,6 +13,7 @@ use backcourt::engine::{Engine, ModelParams};
 use backcourt::lake::Lake;
 use backcourt::registry::TableId;
 
+use crate::scenarios::real_shaped_names::{self, lake};
 use crate::util::{analytics_league, assert_none, int, lake_with, rows};
 
 const PGS: TableId = TableId::PlayerGameSummary;
@@ -866,4 +870,98 @@ fn a_one_date_run_equals_that_date_inside_a_longer_run() {
         alone,
         rendered_rows(&run("2024-01-15..2024-01-15"), "2024-01-15")
     );
+}
+
+// ── Lines on real-shaped feeds ([`real_shaped_names`]) ─────────────────────────────────────────
+
+/// `(player_lookup, points_line)` of every player-game of `table` (`line` names its column).
+fn lines(table: &str, line: &str) -> Vec<Vec<String>> {
+    rows(
+        lake(),
+        &format!(
+            "SELECT player_lookup, coalesce(CAST({line} AS VARCHAR), 'NULL') FROM {table} \
+             ORDER BY player_lookup"
+        ),
+    )
+}
+
+#[test]
+fn lines_are_cut_at_the_best_tip_off_known_and_both_phase_3_tables_agree() {
+    let summary = lines("nba_analytics.player_game_summary", "points_line");
+    let expected = [
+        // The matinee: the 4 pm snapshot came after the props' commence_time.
+        ["ausarthompson", "NULL"],
+        ["carltoncarrington", "9.5"],
+        // The in-game 14.5 is past commence_time; the 4 pm 10.5 is before it (a noon
+        // Eastern cutoff would have lost it).
+        ["herbertjones", "8.5"],
+        ["isaiahstewart", "7.5"],
+        ["amenthompson", "NULL"],
+        ["mikalbridges", "20.5"],
+        ["nicolasclaxton", "10.5"],
+        ["treymurphyiii", "15.5"],
+        // BettingPros only, cut at the Odds API's commence_time for his team-date.
+        ["zionwilliamson", "22.5"],
+    ];
+    let mut expected: Vec<Vec<String>> = expected
+        .iter()
+        .map(|r| r.iter().map(|s| s.to_string()).collect())
+        .collect();
+    expected.sort();
+    assert_eq!(summary, expected);
+    let context = lines(
+        "nba_analytics.upcoming_player_game_context",
+        "current_points_line",
+    );
+    assert_eq!(context, summary, "the two Phase 3 tables disagree");
+
+    let meta = rows(
+        lake(),
+        "SELECT player_lookup, json_extract_string(quality_metadata, 'line_name_match'), \
+                json_extract_string(quality_metadata, 'line_tip_source') \
+         FROM nba_analytics.player_game_summary WHERE points_line IS NOT NULL ORDER BY 1",
+    );
+    assert!(
+        meta.iter()
+            .all(|r| r[2] == "commence_time" && !r[1].is_empty()),
+        "{meta:?}"
+    );
+    let sources = rows(
+        lake(),
+        "SELECT current_points_line_source, opening_points_line, \
+                json_extract_string(quality_metadata, 'line_feed') \
+         FROM nba_analytics.upcoming_player_game_context WHERE player_lookup = 'zionwilliamson'",
+    );
+    assert_eq!(sources, [["draftkings", "23.5", "bettingpros"]]);
+}
+
+#[test]
+fn a_game_with_a_schedule_time_is_cut_there_not_at_commence_time() {
+    // The evening game gets its tip-off from the schedule (00:30 UTC), earlier than the props'
+    // commence_time: the 4 pm snapshot still counts, an 00:45 one no longer does.
+    let schedule = real_shaped_names::SCHEDULE.replace(
+        "true AS is_regular_season",
+        "true AS is_regular_season, TIMESTAMPTZ '2024-01-16 00:30:00+00' AS game_time_utc",
+    );
+    let odds = real_shaped_names::ODDS.replace(
+        "('20240115_BKN_NOP', 'Nic Claxton', 'draftkings', 14.5, TIMESTAMPTZ '2024-01-16 02:00:00+00'",
+        "('20240115_BKN_NOP', 'Nic Claxton', 'draftkings', 14.5, TIMESTAMPTZ '2024-01-16 00:45:00+00'",
+    );
+    let (_dir, lake) = lake_with(&[
+        (TableId::NbacSchedule, &schedule),
+        (
+            TableId::NbacGamebookPlayerStats,
+            real_shaped_names::GAMEBOOK,
+        ),
+        (TableId::OddsApiPlayerPointsProps, &odds),
+    ]);
+    let engine = Engine::open(&lake).expect("engine");
+    let params = ModelParams::historical(real_shaped_names::DATE.parse().expect("date"));
+    backcourt::analytics::build(&engine, &params).expect("Phase 3");
+    let found = rows(
+        &lake,
+        "SELECT points_line, json_extract_string(quality_metadata, 'line_tip_source') \
+         FROM nba_analytics.player_game_summary WHERE player_lookup = 'nicolasclaxton'",
+    );
+    assert_eq!(found, [["10.5", "schedule"]]);
 }

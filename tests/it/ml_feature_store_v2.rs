@@ -1,29 +1,25 @@
-//! The feature store (`nba_predictions.ml_feature_store_v2`, reference-phase4
-//! §6.4) and the daily cache it reads (§5): the 25 features of
-//! `v1_baseline_25` in the reference's order with its defaults, each value on
-//! hand-built inputs through each of its sources (Phase 4, the Phase 3
-//! fallback, the default, calculated), the quality score, tier and data
-//! source that follow from the sources, and the fixed bugs of §9.
+//! The feature store (`nba_predictions.ml_feature_store_v2`, reference-phase4 §6.4): the 25
+//! features of `v1_baseline_25` in the reference's order with its defaults, each value on
+//! hand-built inputs through each of its sources (Phase 4, the Phase 3 fallback, the default,
+//! calculated), the quality score, tier and data source that follow from the sources, and the
+//! fixed bugs of §9.
 //!
-//! The scenario: 2023-12-01, NYK at BOS, 14 days past opening night
-//! (2023-10-24); the teams played each other every other day before.
-//! - alice (BOS): every Phase 4 row exists (hand-built), 10 games of history.
-//! - bob (NYK): six games of history and a pre-game context, no Phase 4 row,
-//!   and BOS has no zone-defence row: Phase 3 fallbacks everywhere.
-//! - carl (BOS): his first game, no context: defaults, bar the game itself.
-//! - dan (NEW, at home to OLD, two teams with no box scores and no zone
-//!   defence): his first game, with nothing behind any feature.
+//! The scenario is the date of [`crate::scenarios::feature_inputs`] with hand-built Phase 4 rows
+//! for alice only: every Phase 4 source for alice; Phase 3 fallbacks everywhere for bob (no Phase
+//! 4 row, and BOS has no zone-defence row); defaults, bar the game itself, for carl; nothing
+//! behind any feature for dan (no context, no zone defence for NEW or OLD).
+//!
+//! Also: the zone shares of players whose shot profile has no zone data, on the real-shaped
+//! inputs of [`crate::scenarios::zone_inputs`].
 
-use backcourt::dates::DateRange;
-use backcourt::engine::{Engine, ModelParams};
 use backcourt::lake::Lake;
 use backcourt::registry::TableId;
 
+use crate::scenarios::feature_inputs::{build, phase3_inputs};
+use crate::scenarios::zone_inputs::{psza_real_scenario, D};
 use crate::util::{float, lake_with, precompute_league, rows};
 
 const MLFS: TableId = TableId::MlFeatureStoreV2;
-const PDC: TableId = TableId::PlayerDailyCache;
-const DAY: &str = "2023-12-01";
 
 /// `v1_baseline_25` as the reference lists it (reference-phase4 §6.4): name
 /// and default, in order.
@@ -55,69 +51,6 @@ const REFERENCE_FEATURES: [(&str, f64); 25] = [
     ("team_win_pct", 0.5),
 ];
 
-/// Games i = 0..=19 on 2023-10-24 + 2i, NYK at BOS; i = 19 is 2023-12-01.
-const SCHEDULE: &str = "
-    SELECT printf('00223%05d', i) AS game_id, CAST(DATE '2023-10-24' + CAST(2 * i AS INTEGER) AS DATE) AS game_date,
-           2023 AS season_year, 'BOS' AS home_team_tricode, 'NYK' AS away_team_tricode,
-           3 AS game_status, 'Final' AS game_status_text, true AS is_regular_season,
-           false AS is_playoffs, false AS is_play_in
-    FROM range(20) t(i)
-    UNION ALL
-    SELECT '0022300100', DATE '2023-12-01', 2023, 'NEW', 'OLD', 3, 'Final', true, false, false";
-
-/// Team box scores of games 0..=18: BOS pace 100 + i and rating 110 + i/2,
-/// winning unless i is a multiple of 4 (14 of 19); NYK pace 90 + i, rating
-/// 105 + i/2, winning the others (5 of 19).
-const TEAM_OFFENSE: &str = "
-    SELECT strftime(CAST(DATE '2023-10-24' + CAST(2 * i AS INTEGER) AS DATE), '%Y%m%d') || '_NYK_BOS' AS game_id,
-           CAST(DATE '2023-10-24' + CAST(2 * i AS INTEGER) AS DATE) AS game_date, team_abbr, 2023 AS season_year,
-           base + i AS pace, rating + i / 2 AS offensive_rating,
-           CASE WHEN team_abbr = 'BOS' THEN i % 4 <> 0 ELSE i % 4 = 0 END AS win_flag,
-           TIMESTAMPTZ '2023-12-01 08:00:00+00' AS processed_at
-    FROM range(19) t(i),
-         (VALUES ('BOS', 100.0, 110.0), ('NYK', 90.0, 105.0)) v(team_abbr, base, rating)";
-
-/// Box scores. alice: games 9..=18 (20 points, 30 minutes, 4 free throws
-/// each, zones 6/4/3). bob: games 13..=18 scoring 10, 12, 14, 16, 24, 30 in
-/// 20, 20, 20, 20, 30, 30 minutes, 2 free throws each, zones 5/3/2. All
-/// three play on the day.
-const PLAYER_GAMES: &str = "
-    WITH games AS (
-        SELECT 'alice' AS player_lookup, 'BOS' AS team_abbr, 'NYK' AS opponent_team_abbr, i,
-               20 AS points, 30.0 AS minutes_played, 4 AS ft_makes, 6 AS paint_attempts,
-               4 AS mid_range_attempts, 3 AS three_pt_attempts
-        FROM range(9, 19) t(i)
-        UNION ALL
-        SELECT 'bob', 'NYK', 'BOS', i, [10, 12, 14, 16, 24, 30][i - 12],
-               [20.0, 20, 20, 20, 30, 30][i - 12], 2, 5, 3, 2
-        FROM range(13, 19) t(i)
-        UNION ALL
-        SELECT p, t, o, 19, 15, 25.0, 1, 4, 2, 2
-        FROM (VALUES ('alice', 'BOS', 'NYK'), ('bob', 'NYK', 'BOS'), ('carl', 'BOS', 'NYK')) v(p, t, o)
-    )
-    SELECT player_lookup, player_lookup || '_001' AS universal_player_id,
-           CASE WHEN team_abbr = 'NEW' THEN '20231201_OLD_NEW'
-                ELSE strftime(CAST(DATE '2023-10-24' + CAST(2 * i AS INTEGER) AS DATE), '%Y%m%d') || '_NYK_BOS'
-           END AS game_id,
-           CAST(DATE '2023-10-24' + CAST(2 * i AS INTEGER) AS DATE) AS game_date, team_abbr,
-           opponent_team_abbr, 2023 AS season_year, points, minutes_played, ft_makes,
-           10 AS fg_attempts, 5 AS fg_makes, paint_attempts, mid_range_attempts, three_pt_attempts,
-           true AS is_active, 20.0 AS usage_rate,
-           TIMESTAMPTZ '2023-12-01 08:00:00+00' AS processed_at
-    FROM (SELECT * FROM games UNION ALL SELECT 'dan', 'NEW', 'OLD', 19, 8, 18.0, 0, 2, 1, 1)
-";
-
-/// Pre-game context on the day for alice (back to back, available) and bob
-/// (five days' rest, questionable, opponent ratings from Phase 3).
-const CONTEXT: &str = "
-    SELECT * FROM (VALUES
-        ('alice', '20231201_NYK_BOS', DATE '2023-12-01', 'BOS', 'NYK', 1, true, 3, 'available',
-         CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE)),
-        ('bob', '20231201_NYK_BOS', DATE '2023-12-01', 'NYK', 'BOS', 5, false, 2, 'questionable',
-         108.5, 97.5)
-    ) t(player_lookup, game_id, game_date, team_abbr, opponent_team_abbr, days_rest, back_to_back,
-        games_in_last_7_days, player_status, opponent_def_rating_last_10, opponent_pace_last_10)";
-
 const DAILY_CACHE: &str = "
     SELECT 'alice' AS player_lookup, DATE '2023-12-01' AS cache_date, 21.4 AS points_avg_last_5,
            20.1 AS points_avg_last_10, 19.8 AS points_avg_season, 4.56 AS points_std_last_10,
@@ -138,20 +71,11 @@ const ZONE_DEFENSE: &str = "
     SELECT 'NYK' AS team_abbr, DATE '2023-12-01' AS analysis_date,
            109.3 AS defensive_rating_last_15, 99.1 AS opponent_pace";
 
-fn phase3_inputs() -> Vec<(TableId, &'static str)> {
-    vec![
-        (TableId::NbacSchedule, SCHEDULE),
-        (TableId::TeamOffenseGameSummary, TEAM_OFFENSE),
-        (TableId::PlayerGameSummary, PLAYER_GAMES),
-        (TableId::UpcomingPlayerGameContext, CONTEXT),
-    ]
-}
-
 /// The scenario with the hand-built Phase 4 rows and the feature store built.
 fn feature_lake() -> (tempfile::TempDir, Lake) {
     let mut inputs = phase3_inputs();
     inputs.extend([
-        (PDC, DAILY_CACHE),
+        (TableId::PlayerDailyCache, DAILY_CACHE),
         (TableId::PlayerCompositeFactors, COMPOSITE),
         (TableId::PlayerShotZoneAnalysis, SHOT_ZONES),
         (TableId::TeamDefenseZoneAnalysis, ZONE_DEFENSE),
@@ -159,18 +83,6 @@ fn feature_lake() -> (tempfile::TempDir, Lake) {
     let (dir, lake) = lake_with(&inputs);
     build(&lake, MLFS);
     (dir, lake)
-}
-
-fn build(lake: &Lake, table: TableId) {
-    let engine = Engine::open(lake).expect("engine");
-    let range: DateRange = format!("{DAY}..{DAY}").parse().expect("range");
-    engine
-        .write_model(
-            table,
-            table.sql().expect("model"),
-            &ModelParams::historical(range),
-        )
-        .unwrap_or_else(|e| panic!("{table}: {e}"));
 }
 
 /// (values, sources) of a player's vector.
@@ -420,40 +332,45 @@ fn every_default_in_the_league_is_the_reference_default() {
     }
 }
 
+// ── Shot profiles without zone data ([`psza_real_scenario`]) ──────────────────────────────
+
 #[test]
-fn daily_cache_deviation_is_the_sample_standard_deviation() {
-    let (_dir, lake) = lake_with(&phase3_inputs());
-    build(&lake, TableId::PlayerShotZoneAnalysis);
-    build(&lake, PDC);
-    let points = [10.0, 12.0, 14.0, 16.0, 24.0, 30.0_f64];
-    let mean = points.iter().sum::<f64>() / 6.0;
-    let squares: f64 = points.iter().map(|p| (p - mean).powi(2)).sum();
-    let sample = (squares / 5.0).sqrt();
-    let population = (squares / 6.0).sqrt();
-    assert!((sample * 100.0).round() != (population * 100.0).round());
-    let got = rows(
-        &lake,
-        &format!("SELECT points_std_last_10, points_avg_last_5, points_avg_last_10, games_played_season, early_season_flag, team_pace_last_10, assisted_rate_last_10 FROM {PDC} WHERE player_lookup = 'bob'"),
+fn psza_without_zone_data_the_feature_store_flags_its_zone_features_default() {
+    let lake = psza_real_scenario();
+    let vector = |player: &str| {
+        let got = rows(
+            lake,
+            &format!(
+                "SELECT features, feature_sources FROM nba_predictions.ml_feature_store_v2
+                 WHERE player_lookup = '{player}' AND game_date = DATE '{D}'"
+            ),
+        );
+        assert_eq!(got.len(), 1, "{player}: {got:?}");
+        let values: Vec<f64> = serde_json::from_str(&got[0][0]).expect("features");
+        let sources: Vec<String> = serde_json::from_str(&got[0][1]).expect("sources");
+        (values, sources)
+    };
+    // pct_paint, pct_mid_range, pct_three are features 18–20.
+    let (values, sources) = vector("nopbp");
+    assert_eq!(sources[18..21], ["default", "default", "default"]);
+    assert_eq!(values[18..21], [0.30, 0.20, 0.35]);
+    // The free-throw share comes from the box score: real.
+    assert_eq!(sources[21], "calculated");
+    // mixguy's shares are the zone games' own.
+    let (values, sources) = vector("mixguy");
+    assert_eq!(sources[18..21], ["phase4", "phase4", "phase4"]);
+    assert_eq!(values[18..21], [0.4, 0.2, 0.4]);
+    // The composite factors see the shot profile as not ready.
+    let ready = rows(
+        lake,
+        &format!(
+            "SELECT player_lookup, CAST(upstream_player_shot_ready AS VARCHAR)
+             FROM nba_precompute.player_composite_factors WHERE game_date = DATE '{D}'
+             ORDER BY player_lookup"
+        ),
     );
-    assert_eq!(got.len(), 1, "{got:?}");
-    let std: f64 = got[0][0].parse().expect("std");
-    assert!(
-        (std - (sample * 100.0).round() / 100.0).abs() < 1e-9,
-        "{std} vs n−1 {sample}"
+    assert_eq!(
+        ready,
+        [["mixguy", "false"], ["nineguy", "true"], ["nopbp", "false"]]
     );
-    // 19.2, 17.7, six games (fewer than 10: early season), NYK pace 103.5,
-    // 5 of 10 field goals assisted? no: no assisted makes recorded → NULL.
-    assert_eq!(got[0][1..6], ["19.2", "17.7", "6", "true", "103.5"]);
-    // carl's first game: no season games before the day, a failure, not a row.
-    let carl = rows(
-        &lake,
-        "SELECT failure_category FROM nba_processing.processing_failures \
-         WHERE table_name = 'player_daily_cache' AND entity_id = 'carl'",
-    );
-    assert_eq!(carl, [["INSUFFICIENT_DATA"]]);
-    assert!(rows(
-        &lake,
-        &format!("SELECT 1 FROM {PDC} WHERE player_lookup = 'carl'")
-    )
-    .is_empty());
 }
