@@ -55,6 +55,8 @@
 //!   on the past only, the trained model against the baselines, rerun bytes, the leakage test.
 //! - `realistic_feeds.rs`: the whole pipeline through the binary on a real-shaped league (names,
 //!   lines, features, season openers, zone tiers).
+//! - `registry.rs`: every registry entry against its code: the columns and types its SQL writes
+//!   (DESCRIBE), the tables its SQL and shared macros read, its value bounds on the built league.
 
 mod scenarios;
 mod util;
