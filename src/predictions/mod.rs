@@ -338,7 +338,6 @@ pub fn gbm_prediction(s: &systems::Subject, points: f64) -> Prediction {
     }
 }
 
-/// The kernels' rows in the shape `player_prop_predictions.sql` reads.
 /// The columns the kernels hand to `player_prop_predictions.sql`, without
 /// rows: what a reader loads into [`KERNEL_TABLE`] to describe that SQL's
 /// output without predicting (the registry's column test).
@@ -346,6 +345,7 @@ pub fn kernel_columns() -> Result<RecordBatch> {
     kernel_batch(&Inputs::default(), &[])
 }
 
+/// The kernels' rows in the shape `player_prop_predictions.sql` reads.
 fn kernel_batch(
     inputs: &Inputs,
     outcomes: &[(usize, Option<&str>, Vec<Outcome>)],
