@@ -185,12 +185,7 @@ fn prepare(
     if def.date_column.is_none() && parts.is_empty() {
         return Ok(None);
     }
-    let columns = def
-        .columns
-        .iter()
-        .map(|c| format!("\"{}\"", c.name))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let columns = column_list(def, '"');
     let filter = match (def.date_column, range) {
         (Some(col), Some(r)) => format!(
             "WHERE \"{col}\" BETWEEN DATE '{}' AND DATE '{}'",
@@ -326,12 +321,7 @@ pub fn swap_sql(
     staging: &TableRef,
     range: Option<DateRange>,
 ) -> String {
-    let columns = def
-        .columns
-        .iter()
-        .map(|c| format!("`{}`", c.name))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let columns = column_list(def, '`');
     let delete_filter = match (def.date_column, range) {
         (Some(col), Some(r)) => format!("`{col}` BETWEEN DATE '{}' AND DATE '{}'", r.start, r.end),
         _ => "TRUE".into(),
@@ -344,6 +334,16 @@ pub fn swap_sql(
         target = target.sql(),
         staging = staging.sql(),
     )
+}
+
+/// The table's columns in registry order, each in `quote`s (DuckDB's `"`,
+/// BigQuery's `` ` ``), comma-separated.
+fn column_list(def: &TableDef, quote: char) -> String {
+    def.columns
+        .iter()
+        .map(|c| format!("{quote}{}{quote}", c.name))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The clustering columns of a target: the registry's (the reference's,

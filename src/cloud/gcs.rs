@@ -30,6 +30,16 @@ impl Gcs {
         })
     }
 
+    /// The JSON API's address of one object.
+    fn object_url(&self, bucket: &str, name: &str) -> String {
+        format!(
+            "{}/storage/v1/b/{}/o/{}",
+            self.base,
+            urlencode(bucket),
+            urlencode(name)
+        )
+    }
+
     /// Uploads one object in a single request.
     pub async fn upload(&self, bucket: &str, name: &str, bytes: Vec<u8>) -> Result<()> {
         let url = format!(
@@ -90,12 +100,7 @@ impl Gcs {
 
     /// Downloads one object.
     pub async fn download(&self, bucket: &str, name: &str) -> Result<bytes::Bytes> {
-        let url = format!(
-            "{}/storage/v1/b/{}/o/{}?alt=media",
-            self.base,
-            urlencode(bucket),
-            urlencode(name)
-        );
+        let url = format!("{}?alt=media", self.object_url(bucket, name));
         let req = self.http.request(Method::GET, &url).await?;
         let what = format!("downloading gs://{bucket}/{name}");
         let response = self.http.send(&what, req).await?;
@@ -108,12 +113,7 @@ impl Gcs {
 
     /// Deletes one object; a missing one is not an error.
     pub async fn delete(&self, bucket: &str, name: &str) -> Result<()> {
-        let url = format!(
-            "{}/storage/v1/b/{}/o/{}",
-            self.base,
-            urlencode(bucket),
-            urlencode(name)
-        );
+        let url = self.object_url(bucket, name);
         let req = self.http.request(Method::DELETE, &url).await?;
         match self
             .http
