@@ -111,9 +111,12 @@ enum Command {
     /// Phase 5: predict every player-date of a range with every system, then
     /// grade the predictions against the box scores.
     ///
-    /// Reads the feature store (Phase 4) and the pre-game lines (Phase 3).
-    /// The trained model for each date is the one whose cutoff is the latest
-    /// on or before it; missing models are trained and stored in the lake.
+    /// The same as `run --from player_prop_predictions --force` over the
+    /// range (ledger, lock, failure rows and run history included), followed
+    /// by a per-system table. Reads the feature store (Phase 4) and the
+    /// pre-game lines (Phase 3). The trained model for each date is the one
+    /// whose cutoff is the latest on or before it; missing models are
+    /// trained and stored in the lake.
     Predict(predict::PredictArgs),
     /// The trained points model: train one, or show the stored ones.
     #[command(subcommand)]

@@ -6,12 +6,14 @@ use arrow::array::RecordBatch;
 use chrono::{Days, NaiveDate};
 use clap::{Args as ClapArgs, Subcommand};
 
+use backcourt::backfill::{self, DateSpec, RunOptions, Selection};
 use backcourt::calendar::Calendar;
 use backcourt::dates::DateRange;
-use backcourt::engine::{Engine, ModelParams};
+use backcourt::engine::Engine;
 use backcourt::lake::Lake;
 use backcourt::predictions::systems::SystemId;
 use backcourt::predictions::{self, inputs::Inputs, kernel, model};
+use backcourt::registry::TableId;
 
 use super::output::{print_batches, record_batch, UsageError};
 
@@ -45,20 +47,32 @@ pub enum ModelCommand {
     },
 }
 
+/// `predict` is `run --from player_prop_predictions --force` over the range:
+/// the runner's ledger, lock, failure rows and run history, then the
+/// systems' table for the range.
 pub fn cmd_predict(root: &str, args: &PredictArgs, json: bool) -> Result<()> {
     let lake = Lake::open(root)?;
+    let options = RunOptions {
+        tables: Selection::downstream_of(TableId::PlayerPropPredictions),
+        dates: args
+            .dates
+            .map_or(DateSpec::All, |r| DateSpec::Ranges(vec![r])),
+        force: true,
+        dry_run: false,
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+    };
+    let report = backfill::run(&lake, &options)?;
     let engine = Engine::open(&lake)?;
-    let calendar = Calendar::load(&engine)?;
     let range = match args.dates {
         Some(r) => r,
-        None => calendar.span().ok_or_else(|| {
+        None => Calendar::load(&engine)?.span().ok_or_else(|| {
             UsageError(format!(
                 "the lake {root} has no schedule: nothing to predict"
             ))
         })?,
     };
-    predictions::build(&engine, &calendar, &ModelParams::historical(range))?;
-    print_batches(&systems_table(&engine, range)?, json)
+    print_batches(&systems_table(&engine, range)?, json)?;
+    super::run::check_run(root, &options, &report)
 }
 
 /// Per system over `range`, as the lake has it: predictions, failures (no

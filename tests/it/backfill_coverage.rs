@@ -561,6 +561,52 @@ fn listed(json: &Value) -> Vec<Listed> {
         .collect()
 }
 
+/// `predict` is the runner over Phase 5 with force: every system predicts
+/// the date, and the three tables' ledgers and the run history record it
+/// (a second path beside the runner would leave them as they were).
+#[test]
+fn predict_runs_phase_5_through_the_runner() {
+    use backcourt::backfill::ledger::{Ledger, RUNS_DIR};
+    let (_dir, lake) = fresh();
+    let d = date("2023-11-22");
+    let phase5 = Selection::downstream_of(TableId::PlayerPropPredictions);
+    assert_eq!(phase5.len(), 3, "{phase5:?}");
+    let attempts = |lake: &Lake| -> Vec<u32> {
+        phase5
+            .iter()
+            .map(|&t| {
+                let ledger = Ledger::load(lake, t).expect("ledger");
+                ledger.dates.get(&d).map_or(0, |e| e.attempts)
+            })
+            .collect()
+    };
+    let runs = |lake: &Lake| lake.list(RUNS_DIR).expect("run history").len();
+    let (attempts_before, runs_before) = (attempts(&lake), runs(&lake));
+    assert!(
+        attempts_before.iter().all(|&a| a > 0),
+        "{attempts_before:?}"
+    );
+
+    let systems = cli_json(&lake, &["predict", "--dates", &d.to_string()]);
+    let systems = systems.as_array().expect("an array of systems");
+    assert_eq!(systems.len(), 5, "{systems:?}");
+    for s in systems {
+        assert!(s["predictions"].as_u64() > Some(0), "{s}");
+        assert_eq!(s["dates"].as_u64(), Some(1), "{s}");
+    }
+    let attempts_after = attempts(&lake);
+    assert_eq!(
+        attempts_after,
+        attempts_before.iter().map(|a| a + 1).collect::<Vec<_>>(),
+        "each Phase 5 table's ledger counts the predict pass on {d}"
+    );
+    assert_eq!(
+        runs(&lake),
+        runs_before + 1,
+        "predict is in the run history"
+    );
+}
+
 /// A prediction whose player has no box-score line is an INCOMPLETE_DATA
 /// failure of prediction_accuracy, classified against the raw box scores:
 /// `data_gap` when the raw gamebook has the player playing, `player_dnp` when
