@@ -99,6 +99,17 @@ pub struct KernelTimes {
     pub train_rows: u64,
 }
 
+/// A table's kernel figures over its passes are the sums of each pass's.
+impl std::ops::AddAssign for KernelTimes {
+    fn add_assign(&mut self, pass: KernelTimes) {
+        self.heuristics_seconds += pass.heuristics_seconds;
+        self.heuristic_predictions += pass.heuristic_predictions;
+        self.training_seconds += pass.training_seconds;
+        self.models += pass.models;
+        self.train_rows += pass.train_rows;
+    }
+}
+
 /// What a run did.
 #[derive(Debug, Clone)]
 pub struct RunReport {
@@ -489,12 +500,7 @@ fn bisect(
             outcome.read_seconds += read;
             outcome.compute_seconds += compute;
             outcome.write_seconds += write;
-            let k = &mut outcome.kernel;
-            k.heuristics_seconds += kernel.heuristics_seconds;
-            k.heuristic_predictions += kernel.heuristic_predictions;
-            k.training_seconds += kernel.training_seconds;
-            k.models += kernel.models;
-            k.train_rows += kernel.train_rows;
+            outcome.kernel += kernel;
             results.extend(dates.iter().map(|&d| (d, Ok(()))));
         }
         Err(error) if dates.len() == 1 => {
