@@ -238,16 +238,24 @@ team_recent AS (
 
 -- Teammates ruled out on the report the game's cutoff sees, with their last 10 games played of
 -- the season before the horizon: the usage they leave to the others, and whether they are stars.
-out_history AS (
-    SELECT r.game_id, r.team_abbr, r.player_lookup, h.usage_rate, h.minutes_played, h.points,
-           row_number() OVER (PARTITION BY r.game_id, r.team_abbr, r.player_lookup
-                              ORDER BY h.game_date DESC, h.game_id) AS rn
+-- MATERIALIZED, so that the few players ruled out meet the box scores by player: planned as one
+-- query, DuckDB joined every box score to every game of its season first (133 M rows over four
+-- seasons, a 20 GiB process) and only then kept the players ruled out.
+ruled_out AS MATERIALIZED (
+    SELECT r.game_id, r.team_abbr, r.player_lookup, tg.season_year, tg.horizon
     FROM team_report r
     JOIN team_games tg USING (game_id, team_abbr)
-    JOIN pgs h
-      ON h.player_lookup = r.player_lookup AND h.season_year = tg.season_year
-     AND h.game_date < tg.horizon AND h.minutes_played > 0
     WHERE split_part(r.status_reason, '|', 1) = 'out'
+),
+
+out_history AS (
+    SELECT o.game_id, o.team_abbr, o.player_lookup, h.usage_rate, h.minutes_played, h.points,
+           row_number() OVER (PARTITION BY o.game_id, o.team_abbr, o.player_lookup
+                              ORDER BY h.game_date DESC, h.game_id) AS rn
+    FROM ruled_out o
+    JOIN pgs h
+      ON h.player_lookup = o.player_lookup AND h.season_year = o.season_year
+     AND h.game_date < o.horizon AND h.minutes_played > 0
 ),
 
 out_teammates AS (
