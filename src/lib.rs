@@ -9,12 +9,14 @@
 //! Phase 4 ([`precompute`]) the precompute tables and the feature store from
 //! those, writing what it cannot compute as [`failures`]. [`export`] ships
 //! tables to BigQuery and [`mirror`] pulls raw tables from it, over the
-//! REST clients of [`cloud`].
+//! REST clients of [`cloud`]. The settings a user would otherwise repeat on
+//! every command can live in a `backcourt.toml` ([`config`]).
 
 pub mod analytics;
 pub mod backfill;
 pub mod calendar;
 pub mod cloud;
+pub mod config;
 pub mod conform;
 pub mod dates;
 pub mod engine;

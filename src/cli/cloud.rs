@@ -6,20 +6,22 @@ use chrono::NaiveDate;
 use clap::Args as ClapArgs;
 
 use backcourt::cloud::GsUrl;
+use backcourt::config::Settings;
 use backcourt::dates::DateRange;
 use backcourt::export::{self, ExportOptions};
-use backcourt::lake::Lake;
 use backcourt::mirror::{self, MirrorOptions};
 use backcourt::registry::{Phase, TableId};
 
+use super::config::LakeRoot;
 use super::output::{print_batches, record_batch, Cell, UsageError};
 
 #[derive(Debug, ClapArgs)]
 #[command(after_help = EXPORT_HELP)]
 pub struct ExportArgs {
-    /// The BigQuery project to write to.
-    #[arg(long, env = "BACKCOURT_BQ_PROJECT")]
-    pub project: String,
+    /// The BigQuery project to write to [env: BACKCOURT_BQ_PROJECT; file:
+    /// bigquery.project].
+    #[arg(long)]
+    pub project: Option<String>,
     /// Tables to export, as dataset.table or table [default: every derived
     /// table with rows in the lake].
     #[arg(long, value_delimiter = ',', value_name = "TABLE,...")]
@@ -32,10 +34,11 @@ pub struct ExportArgs {
     #[arg(long, requires = "start", value_name = "YYYY-MM-DD")]
     pub end: Option<NaiveDate>,
     /// Stage the Parquet files in this bucket and load them by URI, instead
-    /// of uploading them to BigQuery directly.
+    /// of uploading them to BigQuery directly [file: bigquery.staging].
     #[arg(long, value_name = "gs://BUCKET/PREFIX")]
     pub staging: Option<String>,
-    /// Location of the datasets the export creates (e.g. US, EU).
+    /// Location of the datasets the export creates (e.g. US, EU) [file:
+    /// bigquery.location].
     #[arg(long)]
     pub location: Option<String>,
 }
@@ -52,6 +55,9 @@ Credentials: application default credentials (GOOGLE_APPLICATION_CREDENTIALS
 or `gcloud auth application-default login`). BIGQUERY_EMULATOR_HOST and
 STORAGE_EMULATOR_HOST point the clients at emulators.
 
+The project, staging bucket and location can be set once in backcourt.toml
+under [bigquery] (`backcourt config --help`); a flag overrides the file.
+
 Examples:
   backcourt export --project my-proj
   backcourt export --project my-proj --tables player_game_summary --start 2024-01-01 --end 2024-01-31
@@ -63,9 +69,10 @@ unchanged); 2 usage.";
 #[derive(Debug, ClapArgs)]
 #[command(after_help = MIRROR_HELP)]
 pub struct MirrorArgs {
-    /// The BigQuery project to read from.
-    #[arg(long, env = "BACKCOURT_BQ_PROJECT")]
-    pub project: String,
+    /// The BigQuery project to read from [env: BACKCOURT_BQ_PROJECT; file:
+    /// bigquery.project].
+    #[arg(long)]
+    pub project: Option<String>,
     /// Raw tables to pull, as dataset.table or table.
     #[arg(long, value_delimiter = ',', required = true, value_name = "TABLE,...")]
     pub tables: Vec<String>,
@@ -76,9 +83,9 @@ pub struct MirrorArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub end: NaiveDate,
     /// The bucket the EXPORT DATA job writes Parquet files to before they are
-    /// read back (the files are deleted afterwards).
+    /// read back (the files are deleted afterwards) [file: bigquery.staging].
     #[arg(long, value_name = "gs://BUCKET/PREFIX")]
-    pub staging: String,
+    pub staging: Option<String>,
 }
 
 const MIRROR_HELP: &str = "\
@@ -108,20 +115,50 @@ fn range(start: Option<NaiveDate>, end: Option<NaiveDate>) -> Result<Option<Date
     }
 }
 
-fn gs_url(s: &str) -> Result<GsUrl> {
-    s.parse::<GsUrl>()
-        .map_err(|e| UsageError(format!("--staging: {e}")).into())
+/// The staging bucket, if set; a bad one is named with where it came from
+/// (a flag, or the settings file).
+fn staging(settings: &Settings) -> Result<Option<GsUrl>> {
+    let Some(s) = settings.staging.value.as_deref() else {
+        return Ok(None);
+    };
+    s.parse::<GsUrl>().map(Some).map_err(|e| {
+        UsageError(format!(
+            "staging bucket {} ({}): {e}",
+            backcourt::config::redact(s),
+            settings.staging.source
+        ))
+        .into()
+    })
 }
 
-pub fn cmd_export(root: &str, args: &ExportArgs, json: bool) -> Result<()> {
+/// The project from `--project`, `BACKCOURT_BQ_PROJECT` or the file.
+fn project(settings: &Settings) -> Result<String> {
+    settings.project.value.clone().ok_or_else(|| {
+        UsageError(
+            "no BigQuery project: pass --project, set BACKCOURT_BQ_PROJECT, or set `project` \
+             under [bigquery] in backcourt.toml"
+                .into(),
+        )
+        .into()
+    })
+}
+
+/// `export`, with `settings` holding its flags layered over the
+/// environment and the file.
+pub fn cmd_export(
+    root: &LakeRoot,
+    settings: &Settings,
+    args: &ExportArgs,
+    json: bool,
+) -> Result<()> {
     let options = ExportOptions {
-        project: args.project.clone(),
+        project: project(settings)?,
         tables: tables(&args.tables)?,
         range: range(args.start, args.end)?,
-        staging: args.staging.as_deref().map(gs_url).transpose()?,
-        location: args.location.clone(),
+        staging: staging(settings)?,
+        location: settings.location.value.clone(),
     };
-    let lake = Lake::open(root)?;
+    let lake = root.open()?;
     let reports = export::export(&lake, &options)?;
     if reports.is_empty() {
         eprintln!("Nothing to export: no table named has rows in the lake for the range.");
@@ -175,7 +212,14 @@ pub fn cmd_export(root: &str, args: &ExportArgs, json: bool) -> Result<()> {
     Ok(())
 }
 
-pub fn cmd_mirror(root: &str, args: &MirrorArgs, json: bool) -> Result<()> {
+/// `mirror`, with `settings` holding its flags layered over the
+/// environment and the file.
+pub fn cmd_mirror(
+    root: &LakeRoot,
+    settings: &Settings,
+    args: &MirrorArgs,
+    json: bool,
+) -> Result<()> {
     let tables = tables(&args.tables)?;
     if let Some(t) = tables.iter().find(|t| t.phase() != Phase::Raw) {
         return Err(UsageError(format!(
@@ -183,13 +227,20 @@ pub fn cmd_mirror(root: &str, args: &MirrorArgs, json: bool) -> Result<()> {
         ))
         .into());
     }
+    let staging = staging(settings)?.ok_or_else(|| {
+        UsageError(
+            "no staging bucket: pass --staging gs://BUCKET/PREFIX, or set `staging` under \
+             [bigquery] in backcourt.toml"
+                .into(),
+        )
+    })?;
     let options = MirrorOptions {
-        project: args.project.clone(),
+        project: project(settings)?,
         tables,
         range: range(Some(args.start), Some(args.end))?.expect("both bounds given"),
-        staging: gs_url(&args.staging)?,
+        staging,
     };
-    let lake = Lake::open(root)?;
+    let lake = root.open()?;
     let reports = mirror::mirror(&lake, &options).context("mirror")?;
     let rows = reports
         .iter()

@@ -23,6 +23,7 @@ use backcourt::lake::Lake;
 use backcourt::predictions::model;
 use backcourt::registry::{Phase, TableId};
 
+use super::config::LakeRoot;
 use super::lake::{calendar_summary, generate_into, tables_summary, DemoArgs};
 use super::output::{batches_to_json, record_batch, Cell, UsageError};
 
@@ -42,8 +43,8 @@ pub struct DemoCommand {
 /// the league's seasons and seed.
 const DEMO_MARKER: &str = ".backcourt-demo";
 
-pub fn cmd_demo(root: &str, args: &DemoCommand, json: bool) -> Result<()> {
-    if root.contains("://") {
+pub fn cmd_demo(root: &LakeRoot, args: &DemoCommand, json: bool) -> Result<()> {
+    if root.as_str().contains("://") {
         return Err(UsageError(format!(
             "demo writes a local lake; `{root}` is not a local directory"
         ))
@@ -55,7 +56,7 @@ pub fn cmd_demo(root: &str, args: &DemoCommand, json: bool) -> Result<()> {
         league.seasons.0.last().expect("clap parsed a season"),
     );
     let marker = format!("a lake written by `backcourt demo`; the next demo with other seasons or seed replaces it\nseasons={first}..{last} seed={}\n", league.seed);
-    let dir = Path::new(root);
+    let dir = Path::new(root.as_str());
     let existing = std::fs::read_to_string(dir.join(DEMO_MARKER)).ok();
     let keep = !args.fresh && existing.as_deref() == Some(marker.as_str());
     if !keep {
@@ -76,7 +77,7 @@ pub fn cmd_demo(root: &str, args: &DemoCommand, json: bool) -> Result<()> {
         }
         std::fs::create_dir_all(dir).with_context(|| format!("creating {root}"))?;
     }
-    let lake = Lake::open(root)?;
+    let lake = root.open()?;
     let mut generated = None;
     if keep {
         eprintln!(
@@ -142,7 +143,7 @@ pub fn cmd_demo(root: &str, args: &DemoCommand, json: bool) -> Result<()> {
 
     if json {
         let out = serde_json::json!({
-            "lake": root,
+            "lake": root.as_str(),
             "seed": league.seed,
             "generated": generated.as_ref().map(|(_, [g, w])| serde_json::json!({"generate_seconds": g, "write_seconds": w})),
             "run": {

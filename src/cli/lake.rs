@@ -14,6 +14,7 @@ use backcourt::fixtures::{self, GenerateConfig};
 use backcourt::lake::{Lake, WriteStats};
 use backcourt::registry::{Producer, TableId};
 
+use super::config::LakeRoot;
 use super::output::{print_batches, record_batch};
 
 #[derive(Debug, ClapArgs)]
@@ -60,8 +61,8 @@ fn parse_season_list(s: &str) -> Result<SeasonList, String> {
     parse_seasons(s).map(SeasonList).map_err(|e| e.to_string())
 }
 
-pub(super) fn cmd_generate(root: &str, args: &GenerateArgs, json: bool) -> Result<()> {
-    let lake = Lake::open(root)?;
+pub(super) fn cmd_generate(root: &LakeRoot, args: &GenerateArgs, json: bool) -> Result<()> {
+    let lake = root.open()?;
     let (stats, _) = generate_into(
         &lake,
         &args.league,
@@ -95,8 +96,8 @@ pub(super) fn generate_into(
     Ok((written_table(&written)?, [generated, wrote]))
 }
 
-pub(super) fn cmd_import(root: &str, path: &Path, json: bool) -> Result<()> {
-    let lake = Lake::open(root)?;
+pub(super) fn cmd_import(root: &LakeRoot, path: &Path, json: bool) -> Result<()> {
+    let lake = root.open()?;
     let report = backcourt::import::import(&lake, path)?;
     print_batches(&[written_table(&report.tables)?], json)
 }

@@ -3,12 +3,15 @@
 //! Each command group has its own file with its arguments and a `cmd_*`
 //! function that calls the library and prints the result: `lake` (generate,
 //! import, tables, query, calendar), `run` (the backfill runner's commands),
-//! `predict`, `bench`, `demo` and `cloud` (export, mirror). They share only
-//! `output` (tables on a terminal, JSON with `--json`, the usage error);
-//! nothing below this file imports it, and the library never sees the CLI.
+//! `predict`, `bench`, `demo` and `cloud` (export, mirror). They share
+//! `output` (tables on a terminal, JSON with `--json`, the usage error) and
+//! `config` (the settings each command runs with, from its flags, the
+//! environment and `backcourt.toml`, and the `config` command); nothing
+//! below this file imports it, and the library never sees the CLI.
 
 mod bench;
 mod cloud;
+mod config;
 mod demo;
 mod lake;
 mod output;
@@ -21,7 +24,6 @@ use anyhow::{Context as _, Result};
 use clap::{Args as ClapArgs, Parser, Subcommand};
 
 use backcourt::engine::Engine;
-use backcourt::lake::Lake;
 
 use output::{print_batches, UsageError};
 
@@ -51,6 +53,8 @@ Start here:
   backcourt export --project P tables to BigQuery: one load + one swap per table
   backcourt mirror --project P --tables T --start D --end D --staging gs://B/P
                                raw tables from BigQuery into the lake
+  backcourt config             the effective settings (flags, environment,
+                               backcourt.toml) and where each came from
 
 Exit codes: 0 ok, 1 failed work, 2 usage or configuration error. A run
 refused because another run holds the lake is failed work (1).";
@@ -58,16 +62,22 @@ refused because another run holds the lake is failed work (1).";
 #[derive(Debug, ClapArgs)]
 struct Global {
     /// Lake root: a directory, gs://bucket/prefix or s3://bucket/prefix
-    /// (read through a local cache) [default: data/lake; demo: data/demo-lake]
-    #[arg(long, global = true, env = "BACKCOURT_LAKE", value_name = "DIR|URL")]
+    /// (read through a local cache) [env: BACKCOURT_LAKE; file: lake;
+    /// default: data/lake; demo: data/demo-lake]
+    #[arg(long, global = true, value_name = "DIR|URL")]
     lake: Option<String>,
+    /// The settings file [env: BACKCOURT_CONFIG; default: ./backcourt.toml,
+    /// else backcourt.toml in the lake directory]; see `backcourt config
+    /// --help`.
+    #[arg(long, global = true, value_name = "PATH")]
+    config: Option<PathBuf>,
     /// Print tabular results as JSON (an array of objects) on stdout.
     #[arg(long, global = true)]
     json: bool,
     /// More logging on stderr (-v info, -vv debug); RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
-    /// Worker threads for parallel work [default: all cores].
+    /// Worker threads for parallel work [file: threads; default: all cores].
     #[arg(long, global = true, value_name = "N")]
     threads: Option<usize>,
 }
@@ -167,6 +177,15 @@ enum Command {
     /// EXPORT DATA job per table through a staging bucket), checked against
     /// the raw contract like `import`.
     Mirror(cloud::MirrorArgs),
+    /// The effective settings, one row each: its value and where it came
+    /// from (default, the settings file, an environment variable or a flag).
+    ///
+    /// The settings that outlive one command (the lake, a bucket lake's
+    /// cache, threads, the BigQuery project, location and staging bucket,
+    /// preflight's threshold) can be kept in a backcourt.toml; a variable
+    /// or a flag still overrides the file for one command.
+    #[command(after_help = config::CONFIG_HELP)]
+    Config,
 }
 
 /// Parses the command line (exits 2 on a usage error, as clap does).
@@ -208,6 +227,7 @@ pub fn init_logging(args: &Args) {
 pub fn exit_code(err: &anyhow::Error) -> u8 {
     let usage = err.chain().any(|e| {
         e.is::<UsageError>()
+            || e.is::<backcourt::config::Error>()
             || matches!(
                 e.downcast_ref::<backcourt::lake::Error>(),
                 Some(backcourt::lake::Error::Root { .. })
@@ -249,29 +269,51 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
     }
 }
 
+/// What the command line says about each setting.
+fn flags(global: &Global, command: &Command) -> config::Flags {
+    let mut flags = config::Flags {
+        config: global.config.clone(),
+        lake: global.lake.clone(),
+        threads: global.threads,
+        default_lake: "data/lake",
+        ..Default::default()
+    };
+    match command {
+        Command::Demo(_) => flags.default_lake = "data/demo-lake",
+        Command::Export(e) => {
+            flags.project = e.project.clone();
+            flags.location = e.location.clone();
+            flags.staging = e.staging.clone();
+        }
+        Command::Mirror(m) => {
+            flags.project = m.project.clone();
+            flags.staging = m.staging.clone();
+        }
+        Command::Preflight(p) => flags.min_ratio = p.min_ratio,
+        _ => {}
+    }
+    flags
+}
+
 /// Runs the parsed command.
 pub fn run(args: Args) -> Result<()> {
-    if let Some(n) = args.global.threads {
+    let settings = config::settings(flags(&args.global, &args.command))?;
+    if let Some(n) = settings.threads.value {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build_global()
             .context("setting up the thread pool")?;
     }
     let json = args.global.json;
-    let lake_root = |default: &str| {
-        args.global
-            .lake
-            .clone()
-            .unwrap_or_else(|| default.to_string())
-    };
+    let root = &config::LakeRoot::of(&settings);
     match args.command {
-        Command::Demo(demo) => demo::cmd_demo(&lake_root("data/demo-lake"), &demo, json),
+        Command::Demo(demo) => demo::cmd_demo(root, &demo, json),
         Command::Fixtures(lake::FixturesCommand::Generate(gen)) => {
-            lake::cmd_generate(&lake_root("data/lake"), &gen, json)
+            lake::cmd_generate(root, &gen, json)
         }
-        Command::Import { path } => lake::cmd_import(&lake_root("data/lake"), &path, json),
+        Command::Import { path } => lake::cmd_import(root, &path, json),
         Command::Tables => {
-            let lake = Lake::open(&lake_root("data/lake"))?;
+            let lake = root.open()?;
             print_batches(&lake::tables_summary(&Engine::open(&lake)?)?, json)
         }
         Command::Query { sql, file } => {
@@ -281,25 +323,26 @@ pub fn run(args: Args) -> Result<()> {
                     .with_context(|| format!("reading {}", f.display()))?,
                 (None, None) => unreachable!("clap requires one of them"),
             };
-            let lake = Lake::open(&lake_root("data/lake"))?;
+            let lake = root.open()?;
             let engine = Engine::open(&lake)?;
             print_batches(&engine.query(&sql)?, json)
         }
         Command::Calendar => {
-            let lake = Lake::open(&lake_root("data/lake"))?;
+            let lake = root.open()?;
             let engine = Engine::open(&lake)?;
             print_batches(&lake::calendar_summary(&engine)?, json)
         }
-        Command::Predict(predict) => predict::cmd_predict(&lake_root("data/lake"), &predict, json),
-        Command::Model(model) => predict::cmd_model(&lake_root("data/lake"), &model, json),
+        Command::Predict(predict) => predict::cmd_predict(root, &predict, json),
+        Command::Model(model) => predict::cmd_model(root, &model, json),
         Command::Bench(bench) => bench::cmd_bench(&bench, json),
-        Command::Export(export) => cloud::cmd_export(&lake_root("data/lake"), &export, json),
-        Command::Mirror(mirror) => cloud::cmd_mirror(&lake_root("data/lake"), &mirror, json),
-        Command::Run(run) => run::cmd_run(&lake_root("data/lake"), &run, json),
-        Command::Status(status) => run::cmd_status(&lake_root("data/lake"), &status, json),
-        Command::Unlock => run::cmd_unlock(&lake_root("data/lake")),
-        Command::Coverage(args) => run::cmd_coverage(&lake_root("data/lake"), &args, json),
-        Command::Preflight(args) => run::cmd_preflight(&lake_root("data/lake"), &args, json),
-        Command::Failures(args) => run::cmd_failures(&lake_root("data/lake"), &args, json),
+        Command::Export(export) => cloud::cmd_export(root, &settings, &export, json),
+        Command::Mirror(mirror) => cloud::cmd_mirror(root, &settings, &mirror, json),
+        Command::Run(run) => run::cmd_run(root, &run, json),
+        Command::Status(status) => run::cmd_status(root, &status, json),
+        Command::Unlock => run::cmd_unlock(root),
+        Command::Coverage(args) => run::cmd_coverage(root, &args, json),
+        Command::Preflight(args) => run::cmd_preflight(root, &args, settings.min_ratio.value, json),
+        Command::Failures(args) => run::cmd_failures(root, &args, json),
+        Command::Config => config::cmd_config(&settings, json),
     }
 }

@@ -18,6 +18,8 @@ pub(super) struct UsageError(pub String);
 pub(super) enum Cell {
     Text(String),
     Count(u64),
+    /// No value: null in JSON, blank in a table.
+    Null,
 }
 
 impl From<String> for Cell {

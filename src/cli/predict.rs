@@ -10,11 +10,11 @@ use backcourt::backfill::{self, DateSpec, RunOptions, Selection};
 use backcourt::calendar::Calendar;
 use backcourt::dates::DateRange;
 use backcourt::engine::Engine;
-use backcourt::lake::Lake;
 use backcourt::predictions::systems::SystemId;
 use backcourt::predictions::{self, inputs::Inputs, kernel, model};
 use backcourt::registry::TableId;
 
+use super::config::LakeRoot;
 use super::output::{print_batches, record_batch, UsageError};
 
 #[derive(Debug, ClapArgs)]
@@ -50,8 +50,8 @@ pub enum ModelCommand {
 /// `predict` is `run --from player_prop_predictions --force` over the range:
 /// the runner's ledger, lock, failure rows and run history, then the
 /// systems' table for the range.
-pub fn cmd_predict(root: &str, args: &PredictArgs, json: bool) -> Result<()> {
-    let lake = Lake::open(root)?;
+pub fn cmd_predict(root: &LakeRoot, args: &PredictArgs, json: bool) -> Result<()> {
+    let lake = root.open()?;
     let options = RunOptions {
         tables: Selection::downstream_of(TableId::PlayerPropPredictions),
         dates: args
@@ -150,8 +150,8 @@ pub fn models_table(models: &[predictions::ModelUse], run: bool) -> Result<Recor
     )
 }
 
-pub fn cmd_model(root: &str, command: &ModelCommand, json: bool) -> Result<()> {
-    let lake = Lake::open(root)?;
+pub fn cmd_model(root: &LakeRoot, command: &ModelCommand, json: bool) -> Result<()> {
+    let lake = root.open()?;
     match command {
         ModelCommand::Train { cutoff } => {
             let engine = Engine::open(&lake)?;

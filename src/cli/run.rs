@@ -15,9 +15,9 @@ use backcourt::backfill::{self, coverage, lock, DateSpec, RunOptions, RunReport,
 use backcourt::calendar::Season;
 use backcourt::dates::DateRange;
 use backcourt::failures::{Classification, FailureCategory};
-use backcourt::lake::Lake;
 use backcourt::registry::TableId;
 
+use super::config::LakeRoot;
 use super::output::{batches_to_json, print_batches, record_batch, Cell, UsageError};
 
 #[derive(Debug, ClapArgs)]
@@ -111,8 +111,8 @@ fn parse_tables(names: &[String]) -> Result<Vec<TableId>> {
         .collect::<Result<_, _>>()?)
 }
 
-pub fn cmd_run(root: &str, args: &RunArgs, json: bool) -> Result<()> {
-    let lake = Lake::open(root)?;
+pub fn cmd_run(root: &LakeRoot, args: &RunArgs, json: bool) -> Result<()> {
+    let lake = root.open()?;
     let tables = match &args.from {
         Some(from) => Selection::downstream_of(from.parse()?),
         None => parse_tables(&args.tables)?,
@@ -132,7 +132,12 @@ pub fn cmd_run(root: &str, args: &RunArgs, json: bool) -> Result<()> {
 }
 
 /// Prints a run's summary; an error (exit 1) when a date did not finish.
-pub fn report_run(root: &str, options: &RunOptions, report: &RunReport, json: bool) -> Result<()> {
+pub fn report_run(
+    root: &LakeRoot,
+    options: &RunOptions,
+    report: &RunReport,
+    json: bool,
+) -> Result<()> {
     let summary = summary_table(report)?;
     let retry = retry_command(root, options, &report.unfinished_dates());
     let unresolved = run_unresolved_names(root, report)?;
@@ -205,7 +210,7 @@ pub fn report_run(root: &str, options: &RunOptions, report: &RunReport, json: bo
 /// computed `nba_processing.unresolved_names` (every run of the whole
 /// pipeline does): the run summary counts what the models could not use.
 fn run_unresolved_names(
-    root: &str,
+    root: &LakeRoot,
     report: &RunReport,
 ) -> Result<Option<(DateRange, Vec<coverage::UnresolvedFeed>)>> {
     let ran = report
@@ -223,7 +228,7 @@ fn run_unresolved_names(
         return Ok(None);
     }
     let range = DateRange::new(first, last).expect("selection dates are sorted");
-    let lake = Lake::open(root)?;
+    let lake = root.open()?;
     let engine = backcourt::engine::Engine::open(&lake)?;
     let feeds = coverage::unresolved_names(&engine, range, coverage::NamesFrom::Table)?;
     Ok(Some((range, feeds)))
@@ -231,7 +236,7 @@ fn run_unresolved_names(
 
 /// `Err` (exit 1) when a date of the run failed or was blocked, naming the
 /// command that retries them.
-pub fn check_run(root: &str, options: &RunOptions, report: &RunReport) -> Result<()> {
+pub fn check_run(root: &LakeRoot, options: &RunOptions, report: &RunReport) -> Result<()> {
     let Some(retry) = retry_command(root, options, &report.unfinished_dates()) else {
         return Ok(());
     };
@@ -246,7 +251,7 @@ pub fn check_run(root: &str, options: &RunOptions, report: &RunReport) -> Result
 /// The command that reruns exactly the unfinished dates (done ones are
 /// skipped by the plan).
 fn retry_command(
-    root: &str,
+    root: &LakeRoot,
     options: &RunOptions,
     unfinished: &BTreeSet<NaiveDate>,
 ) -> Option<String> {
@@ -413,8 +418,8 @@ pub struct StatusArgs {
 
 /// `backcourt status`: per table, over the whole calendar, what the ledger
 /// and the lake say now.
-pub fn cmd_status(root: &str, args: &StatusArgs, json: bool) -> Result<()> {
-    let lake = Lake::open(root)?;
+pub fn cmd_status(root: &LakeRoot, args: &StatusArgs, json: bool) -> Result<()> {
+    let lake = root.open()?;
     let options = RunOptions {
         tables: parse_tables(&args.tables)?,
         dates: DateSpec::All,
@@ -497,8 +502,8 @@ pub fn cmd_status(root: &str, args: &StatusArgs, json: bool) -> Result<()> {
 }
 
 /// `backcourt unlock`: removes the lake's lock.
-pub fn cmd_unlock(root: &str) -> Result<()> {
-    let lake = Lake::open(root)?;
+pub fn cmd_unlock(root: &LakeRoot) -> Result<()> {
+    let lake = root.open()?;
     match lock::force_release(&lake)? {
         Some(holder) => println!("removed the lock of {holder}"),
         None => println!("{root} was not locked"),
@@ -523,14 +528,14 @@ pub struct CoverageArgs {
 }
 
 /// `backcourt coverage`: the date × table matrix.
-pub fn cmd_coverage(root: &str, args: &CoverageArgs, json: bool) -> Result<()> {
+pub fn cmd_coverage(root: &LakeRoot, args: &CoverageArgs, json: bool) -> Result<()> {
     let range = DateRange::new(args.start, args.end).ok_or_else(|| {
         UsageError(format!(
             "--end {} is before --start {}",
             args.end, args.start
         ))
     })?;
-    let lake = Lake::open(root)?;
+    let lake = root.open()?;
     let cov = coverage::coverage(&lake, &parse_tables(&args.tables)?, range)?;
     if json {
         let cells: Vec<serde_json::Value> = cov
@@ -625,9 +630,10 @@ pub struct PreflightArgs {
     /// Last date of the run, inclusive.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub end: NaiveDate,
-    /// The share of the teams playing a box-score feed must have rows for.
-    #[arg(long, default_value_t = 1.0, value_name = "RATIO")]
-    pub min_ratio: f64,
+    /// The share of the teams playing a box-score feed must have rows for
+    /// [default: 1.0; file: preflight.min_ratio].
+    #[arg(long, value_name = "RATIO")]
+    pub min_ratio: Option<f64>,
 }
 
 /// A pre-flight check that found inputs not ready (exit code 1).
@@ -636,7 +642,13 @@ pub struct PreflightArgs {
 pub struct NotReady(pub String);
 
 /// `backcourt preflight`: are the upstream dates a run would read ready?
-pub fn cmd_preflight(root: &str, args: &PreflightArgs, json: bool) -> Result<()> {
+/// `min_ratio` is `--min-ratio` layered over the file and the default.
+pub fn cmd_preflight(
+    root: &LakeRoot,
+    args: &PreflightArgs,
+    min_ratio: f64,
+    json: bool,
+) -> Result<()> {
     let range = DateRange::new(args.start, args.end).ok_or_else(|| {
         UsageError(format!(
             "--end {} is before --start {}",
@@ -644,8 +656,8 @@ pub fn cmd_preflight(root: &str, args: &PreflightArgs, json: bool) -> Result<()>
         ))
     })?;
     let table: TableId = args.table.parse()?;
-    let lake = Lake::open(root)?;
-    let checks = coverage::preflight(&lake, table, range, args.min_ratio)?;
+    let lake = root.open()?;
+    let checks = coverage::preflight(&lake, table, range, min_ratio)?;
     if json {
         let out: Vec<serde_json::Value> = checks
             .iter()
@@ -738,8 +750,8 @@ pub struct FailuresArgs {
 }
 
 /// `backcourt failures`: the per-entity failure rows, counted or listed.
-pub fn cmd_failures(root: &str, args: &FailuresArgs, json: bool) -> Result<()> {
-    let lake = Lake::open(root)?;
+pub fn cmd_failures(root: &LakeRoot, args: &FailuresArgs, json: bool) -> Result<()> {
+    let lake = root.open()?;
     let engine = backcourt::engine::Engine::open(&lake)?;
     let range = match (args.start, args.end) {
         (Some(s), Some(e)) => DateRange::new(s, e)

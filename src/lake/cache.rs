@@ -68,26 +68,30 @@ pub struct SyncStats {
     pub unchanged: u64,
 }
 
+/// Where bucket lakes are cached when neither the caller nor
+/// `BACKCOURT_CACHE_DIR` says: `$XDG_CACHE_HOME/backcourt/lakes`, else
+/// `~/.cache/backcourt/lakes`; `None` without either variable. Public so that
+/// what a command shows as the default is what a lake would use.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .map(|dir| dir.join("backcourt").join("lakes"))
+}
+
 impl Cache {
     /// The cache of the lake at `root` (a bucket URL), reached through
     /// `endpoint` (empty for the provider's default), below `base` or the
     /// default cache directory.
     pub(crate) fn for_root(root: &str, endpoint: &str, base: Option<&FsPath>) -> Result<Cache> {
-        let base = match base
+        let base = base
             .map(FsPath::to_path_buf)
             .or_else(|| std::env::var_os("BACKCOURT_CACHE_DIR").map(PathBuf::from))
-        {
-            Some(dir) => dir,
-            None => std::env::var_os("XDG_CACHE_HOME")
-                .map(PathBuf::from)
-                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-                .ok_or_else(|| Error::Root {
-                    root: root.into(),
-                    reason: "no cache directory: set BACKCOURT_CACHE_DIR (or HOME)".into(),
-                })?
-                .join("backcourt")
-                .join("lakes"),
-        };
+            .or_else(default_cache_dir)
+            .ok_or_else(|| Error::Root {
+                root: root.into(),
+                reason: "no cache directory: set BACKCOURT_CACHE_DIR (or HOME)".into(),
+            })?;
         let key = xxhash_rust::xxh3::xxh3_64(format!("{root}\n{endpoint}").as_bytes());
         let readable: String = root
             .chars()

@@ -49,7 +49,7 @@ use rayon::prelude::*;
 use crate::conform::{self, conform_batch};
 use crate::dates::{date32_to_date, DateRange};
 use crate::registry::{TableDef, TableId};
-pub use cache::SyncStats;
+pub use cache::{default_cache_dir, SyncStats};
 use cache::{Cache, Change};
 
 /// The one file name of a partition.

@@ -10,7 +10,7 @@ use backcourt::registry::TableId;
 use crate::util::{bin, files, run, tempdir};
 
 /// Every subcommand `backcourt` has.
-const SUBCOMMANDS: [&str; 17] = [
+const SUBCOMMANDS: [&str; 18] = [
     "demo",
     "fixtures",
     "import",
@@ -28,6 +28,7 @@ const SUBCOMMANDS: [&str; 17] = [
     "bench",
     "export",
     "mirror",
+    "config",
 ];
 
 fn stdout(out: &Output) -> String {

@@ -43,6 +43,9 @@
 //! - `cloud_bigquery.rs`: `export` to and `mirror` from BigQuery, against the emulators.
 //! - `cloud_lake.rs`: the lake on S3 (an emulator): the local lake's guarantees and bytes, reads
 //!   through a local cache (another machine's too), the runner on S3.
+//! - `config.rs`: `backcourt.toml` through the binary: where it is found, flag over environment
+//!   over file over default (seen in `config` and in the commands that use each setting), mistakes
+//!   in the file as configuration errors, redacted credentials.
 //! - `engine_held.rs`: the session's in-memory copies of tables read what the files hold.
 //! - `import.rs`: `import` against the raw contract, all files checked before any is written.
 //! - `lake.rs`: the lake: byte-identical rewrites, range replacement, the Hive layout, atomic
@@ -86,6 +89,7 @@ mod calendar;
 mod cli;
 mod cloud_bigquery;
 mod cloud_lake;
+mod config;
 mod engine_held;
 mod import;
 mod lake;

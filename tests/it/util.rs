@@ -244,9 +244,12 @@ pub fn assert_none(lake: &Lake, sql: &str, what: &str) {
     );
 }
 
-/// The built `backcourt` binary.
+/// The built `backcourt` binary. A settings file named by the caller's
+/// environment is not the test's: `BACKCOURT_CONFIG` is removed.
 pub fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_backcourt"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_backcourt"));
+    cmd.env_remove("BACKCOURT_CONFIG");
+    cmd
 }
 
 /// Runs the binary with `args` against the lake at `lake`.
