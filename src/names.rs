@@ -468,12 +468,17 @@ mod tests {
             ("Utah Jazz", "UTA"),
             ("Washington Wizards", "WAS"),
         ];
-        for (name, want) in cases {
-            assert_eq!(team_tricode(name), Some(want), "{name:?}");
-        }
+        assert_tricodes(&cases);
         assert_eq!(team_tricode("  la clippers "), Some("LAC"));
         assert_eq!(team_tricode("PORTLAND TRAIL BLAZERS"), Some("POR"));
         assert_eq!(team_tricode("Clippers"), Some("LAC"));
+    }
+
+    /// Each spelling maps to its tricode.
+    fn assert_tricodes(cases: &[(&str, &str)]) {
+        for &(spelling, want) in cases {
+            assert_eq!(team_tricode(spelling), Some(want), "{spelling:?}");
+        }
     }
 
     #[test]
@@ -496,9 +501,7 @@ mod tests {
             (" utah\t", "UTA"),
             ("Gs", "GSW"),
         ];
-        for (code, want) in cases {
-            assert_eq!(team_tricode(code), Some(want), "{code:?}");
-        }
+        assert_tricodes(&cases);
     }
 
     #[test]

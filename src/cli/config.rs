@@ -173,43 +173,34 @@ pub(super) fn cmd_config(settings: &Settings, json: bool) -> Result<()> {
         .value
         .unwrap_or_else(rayon::current_num_threads)
         .to_string();
+    let row = |name: &str, value: Cell, source: &dyn std::fmt::Display| {
+        vec![name.into(), value, source.to_string().into()]
+    };
     let rows = vec![
-        vec!["config".into(), text(file.as_deref()), found.into()],
-        vec![
-            "lake".into(),
-            text(Some(&s.lake.value)),
-            s.lake.source.to_string().into(),
-        ],
-        vec![
-            "cache_dir".into(),
-            path(&s.cache_dir.value),
-            s.cache_dir.source.to_string().into(),
-        ],
-        vec![
-            "threads".into(),
-            threads.into(),
-            s.threads.source.to_string().into(),
-        ],
-        vec![
-            "bigquery.project".into(),
+        row("config", text(file.as_deref()), &found),
+        row("lake", text(Some(&s.lake.value)), &s.lake.source),
+        row("cache_dir", path(&s.cache_dir.value), &s.cache_dir.source),
+        row("threads", threads.into(), &s.threads.source),
+        row(
+            "bigquery.project",
             text(s.project.value.as_deref()),
-            s.project.source.to_string().into(),
-        ],
-        vec![
-            "bigquery.location".into(),
+            &s.project.source,
+        ),
+        row(
+            "bigquery.location",
             text(s.location.value.as_deref()),
-            s.location.source.to_string().into(),
-        ],
-        vec![
-            "bigquery.staging".into(),
+            &s.location.source,
+        ),
+        row(
+            "bigquery.staging",
             text(s.staging.value.as_deref()),
-            s.staging.source.to_string().into(),
-        ],
-        vec![
-            "preflight.min_ratio".into(),
+            &s.staging.source,
+        ),
+        row(
+            "preflight.min_ratio",
             format!("{:?}", s.min_ratio.value).into(),
-            s.min_ratio.source.to_string().into(),
-        ],
+            &s.min_ratio.source,
+        ),
     ];
     print_batches(
         &[record_batch(&["setting", "value", "source"], rows)?],
