@@ -13,7 +13,7 @@ use crate::registry::{Phase, TableId};
 pub fn build(engine: &Engine, params: &ModelParams) -> engine::Result<Vec<TableBuild>> {
     TableId::in_phase_order(Phase::Analytics)
         .into_iter()
-        .filter(|table| table.sql().is_some())
+        .filter(|table| table.is_computed())
         .map(|table| engine.build_table(table, params))
         .collect()
 }

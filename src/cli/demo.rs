@@ -286,7 +286,7 @@ fn phase3_summary(engine: &Engine, calendar: &Calendar, report: &RunReport) -> R
     let game_dates: BTreeSet<_> = calendar.game_dates().collect();
     let rows = TableId::in_phase_order(Phase::Analytics)
         .into_iter()
-        .filter(|t| t.sql().is_some())
+        .filter(|t| t.is_computed())
         .map(|table| {
             let dates = partition_dates(lake, table)?;
             Ok(vec![
@@ -322,7 +322,7 @@ fn phase4_summary(engine: &Engine, calendar: &Calendar, report: &RunReport) -> R
     let lake = engine.lake();
     let rows = TableId::in_phase_order(Phase::Precompute)
         .into_iter()
-        .filter(|t| t.sql().is_some())
+        .filter(|t| t.is_computed())
         .map(|table| {
             let owed: BTreeSet<_> = calendar
                 .game_dates()

@@ -35,7 +35,7 @@ pub fn build(engine: &Engine, calendar: &Calendar, params: &ModelParams) -> engi
         .partition(|&d| calendar.is_bootstrap(d));
     let tables = TableId::in_phase_order(Phase::Precompute)
         .into_iter()
-        .filter(|table| table.sql().is_some())
+        .filter(|table| table.is_computed())
         .map(|table| engine.build_table(table, params))
         .collect::<engine::Result<_>>()?;
     Ok(Build {
