@@ -411,6 +411,22 @@ impl TableId {
         self == TableId::MlFeatureStoreV2 || self.phase() == Phase::Predictions
     }
 
+    /// Whether the table's rows for a date are a pre-game record: computed
+    /// from what was known before tip-off (the `$mode`/`$as_of` models and
+    /// the predictions that read them). A live run (`run --live`) computes
+    /// these as of its `as_of`; the other tables it computes historically.
+    pub fn is_pregame(self) -> bool {
+        matches!(
+            self,
+            TableId::UpcomingTeamGameContext
+                | TableId::UpcomingPlayerGameContext
+                | TableId::PlayerCompositeFactors
+                | TableId::PlayerDailyCache
+                | TableId::MlFeatureStoreV2
+                | TableId::PlayerPropPredictions
+        )
+    }
+
     /// The pipeline phase that produces the table. The dataset says it, but
     /// for the feature store (it lives in `nba_predictions`, where the
     /// reference's BigQuery tables have it, and Phase 4 writes it,
@@ -511,6 +527,32 @@ impl FromStr for TableId {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    /// A live run computes the pre-game tables with `$mode = 'live'`: a
+    /// model that reads `$mode` but is not pre-game would be computed
+    /// historically by it, and a pre-game table that neither reads `$mode`
+    /// nor reads one that does would not change at all.
+    #[test]
+    fn the_pregame_tables_are_the_mode_models_and_what_reads_only_them() {
+        for &id in TableId::ALL {
+            let reads_mode = id.sql().is_some_and(|sql| sql.contains("$mode"));
+            let reads_pregame = id.def().upstream.iter().any(|u| u.is_pregame());
+            if reads_mode {
+                assert!(id.is_pregame(), "{id} reads $mode but is not pre-game");
+            }
+            if id.is_pregame() {
+                assert!(
+                    reads_mode || reads_pregame,
+                    "{id} is pre-game without reading $mode"
+                );
+            }
+        }
+        assert!(TableId::PlayerPropPredictions.is_pregame());
+        assert!(
+            !TableId::PredictionAccuracy.is_pregame(),
+            "grading reads the games' results"
+        );
+    }
 
     #[test]
     fn every_table_is_declared_once_and_consistently() {

@@ -107,6 +107,11 @@ pub struct Entry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
     pub run_id: String,
+    /// Set when a live run (`run --live`) computed the date as of this time
+    /// (RFC 3339): the partition is the pre-game record, kept by later runs
+    /// that are not forced ([`super::plan::kept_live`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live_as_of: Option<String>,
 }
 
 /// The ledger of one table.
@@ -185,6 +190,7 @@ mod tests {
             inputs: "ab".into(),
             output: None,
             run_id: "r".into(),
+            live_as_of: None,
         };
         ledger.record(d, entry.clone(), true);
         ledger.record(d, entry, true);

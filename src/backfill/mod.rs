@@ -7,6 +7,7 @@
 //!   of the inputs each (table, date) reads;
 //! - [`ledger`]: the durable per (table, date) record in the lake;
 //! - [`lock`]: one writer per lake;
+//! - [`live`]: one date's scheduled slate predicted before tip-off;
 //! - [`run`]: executing a plan, stage by stage, each table in set-based
 //!   passes, failures isolated to their dates;
 //! - [`failures`]: the per-entity failure rows the runs wrote, read back.
@@ -15,6 +16,7 @@ pub mod code;
 pub mod coverage;
 pub mod failures;
 pub mod ledger;
+pub mod live;
 pub mod lock;
 pub mod plan;
 pub mod run;

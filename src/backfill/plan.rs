@@ -7,7 +7,8 @@
 //! when the ledger has no entry for it, when it failed or was blocked, when
 //! the fingerprint of its inputs or the hash of its partition no longer
 //! match the ledger, when an upstream date it reads is itself planned, or
-//! when forced. Everything else is done and left alone.
+//! when forced. Everything else is done and left alone, and so is a live
+//! run's pre-game record of a date ([`kept_live`]) until a run is forced.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -220,6 +221,20 @@ pub enum Owes {
     Bootstrap,
 }
 
+/// Whether `date` of `table` is a live run's pre-game record that a run
+/// which is not forced keeps: the games have since been played, so their
+/// inputs changed, but what was predicted before tip-off is what gets
+/// graded. It is kept while its partition is as the live run wrote it;
+/// `--force` (or a later `run --live`) recomputes it.
+pub fn kept_live(ledger: &Ledger, state: &LakeState, table: TableId, date: NaiveDate) -> bool {
+    ledger.get(date).is_some_and(|e| {
+        table.is_pregame()
+            && e.status == Status::Done
+            && e.live_as_of.is_some()
+            && state.table(table).dated.get(&date).map(|p| p.hex()) == e.output
+    })
+}
+
 /// Why a done-looking entry is not current, if it is not.
 pub fn staleness(
     ledger: &Ledger,
@@ -289,6 +304,8 @@ pub fn plan(
             }
             let why = if selection.force {
                 Some(Why::Forced)
+            } else if kept_live(ledger, state, table, date) {
+                None
             } else {
                 staleness(ledger, state, table, date, &state.fingerprint(table, date)).or_else(
                     || {

@@ -20,7 +20,7 @@ use super::plan::{self, owes, DateSpec, DateSpecError, Owes, Plan, Selection, Ta
 use super::state::{window, LakeState, TableState};
 use crate::calendar::Calendar;
 use crate::dates::DateRange;
-use crate::engine::{Engine, ModelParams};
+use crate::engine::{Engine, Mode, ModelParams};
 use crate::lake::Lake;
 use crate::predictions::systems::SystemId;
 use crate::registry::{Producer, TableId};
@@ -60,6 +60,11 @@ pub struct RunOptions {
     pub dry_run: bool,
     /// The command line, recorded in the lock and the run history.
     pub command: String,
+    /// A live run's information horizon: the pre-game tables
+    /// ([`TableId::is_pregame`]) are computed for scheduled games with what
+    /// was published by then (`$mode = 'live'`, `$as_of`), and their ledger
+    /// entries say so. `None`: historical, as of each game's tip-off.
+    pub live: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// What one table did in a run.
@@ -199,6 +204,7 @@ pub fn run(lake: &Lake, options: &RunOptions) -> Result<RunReport, Error> {
             run_id: &run_id,
             selection,
             faults: &faults,
+            live: options.live,
         };
         let results: Vec<Result<Finished, Error>> = std::thread::scope(|scope| {
             let handles: Vec<_> = tables
@@ -344,6 +350,7 @@ struct TableContext<'a> {
     run_id: &'a str,
     selection: &'a Selection,
     faults: &'a [(TableId, NaiveDate)],
+    live: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A table's run, ready to merge into the run's state.
@@ -423,6 +430,7 @@ fn run_table(engine: &Engine, ctx: &TableContext, tp: &TablePlan) -> Result<Fini
         inputs: fingerprints.get(&date).cloned().unwrap_or_default(),
         output: None,
         run_id: ctx.run_id.to_string(),
+        live_as_of: None,
     };
     for &date in &tp.bootstrap {
         if ledger.get(date).and_then(|e| e.skip.as_ref()) != Some(&Skip::Bootstrap) {
@@ -440,6 +448,10 @@ fn run_table(engine: &Engine, ctx: &TableContext, tp: &TablePlan) -> Result<Fini
         match result {
             Ok(()) => {
                 let mut e = entry(Status::Done, date);
+                e.live_as_of = ctx
+                    .live
+                    .filter(|_| table.is_pregame())
+                    .map(|t| t.to_rfc3339());
                 if let Some(p) = state.dated.get(&date) {
                     e.rows = p.rows.unwrap_or(0);
                     e.output = Some(p.hex());
@@ -538,7 +550,14 @@ fn pass(
     {
         return Err(format!("injected fault ({FAULT_ENV}) on {date}"));
     }
-    let params = ModelParams::historical(range);
+    let params = match ctx.live {
+        Some(as_of) if table.is_pregame() => ModelParams {
+            range,
+            mode: Mode::Live,
+            as_of: Some(as_of),
+        },
+        _ => ModelParams::historical(range),
+    };
     let error_text = |e: &dyn std::error::Error| {
         let mut text = e.to_string();
         let mut source = e.source();

@@ -306,6 +306,7 @@ fn run(lake: &Lake, dates: DateSpec) -> Result<RunReport> {
         force: true,
         dry_run: false,
         command: "backcourt bench".into(),
+        live: None,
     };
     let report = backfill::run(lake, &options)?;
     let unfinished = report.unfinished_dates();

@@ -103,6 +103,7 @@ pub fn cmd_demo(root: &LakeRoot, args: &DemoCommand, json: bool) -> Result<()> {
         force: args.force,
         dry_run: false,
         command: std::env::args().collect::<Vec<_>>().join(" "),
+        live: None,
     };
     let report = backfill::run(&lake, &options)?;
 

@@ -14,6 +14,7 @@ mod cloud;
 mod config;
 mod demo;
 mod lake;
+mod live;
 mod output;
 mod predict;
 mod run;

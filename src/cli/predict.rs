@@ -60,6 +60,7 @@ pub fn cmd_predict(root: &LakeRoot, args: &PredictArgs, json: bool) -> Result<()
         force: true,
         dry_run: false,
         command: std::env::args().collect::<Vec<_>>().join(" "),
+        live: None,
     };
     let report = backfill::run(&lake, &options)?;
     let engine = Engine::open(&lake)?;

@@ -35,9 +35,23 @@ pub struct RunArgs {
     /// Print the plan (which table × dates would run, and why) and stop.
     #[arg(long)]
     pub dry_run: bool,
-    /// Recompute every selected date, done or not.
+    /// Recompute every selected date, done or not. Also recomputes the
+    /// dates a live run predicted, as of their tip-offs.
     #[arg(long)]
     pub force: bool,
+    /// Predict a slate that is not played yet: bring the earlier dates up to
+    /// date, then compute --date's scheduled games from the pre-game
+    /// reports, rosters and lines published by --as-of, without grading.
+    /// The run after the games grades these predictions (it keeps them).
+    #[arg(long, group = "DateArgs", conflicts_with_all = ["tables", "from", "start", "dates", "season", "all", "force", "dry_run"])]
+    pub live: bool,
+    /// The slate's date [default: today in US-Eastern].
+    #[arg(long, requires = "live", value_name = "YYYY-MM-DD")]
+    pub date: Option<NaiveDate>,
+    /// The information horizon: what was published after it is not read
+    /// [default: now]. RFC 3339, e.g. 2024-06-18T16:00:00Z.
+    #[arg(long, requires = "live", value_name = "TIME")]
+    pub as_of: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 const RUN_HELP: &str = "\
@@ -51,6 +65,8 @@ Examples:
   backcourt run --season 2023-24 --dry-run     what would run, and why
   backcourt run --from player_daily_cache --start 2024-01-01 --end 2024-01-31
   backcourt run player_game_summary --dates 2024-01-15,2024-02-01..2024-02-03 --force
+  backcourt run --live                         today's slate, before tip-off
+  backcourt run --live --date 2024-06-18 --as-of 2024-06-18T16:00:00Z
 
 Exit codes: 0 every planned date done (or skipped: bootstrap window, no
 games); 1 a date failed or was blocked (the summary lists them and the
@@ -112,6 +128,9 @@ fn parse_tables(names: &[String]) -> Result<Vec<TableId>> {
 }
 
 pub fn cmd_run(root: &LakeRoot, args: &RunArgs, json: bool) -> Result<()> {
+    if args.live {
+        return super::live::cmd_live(root, args.date, args.as_of, json);
+    }
     let lake = root.open()?;
     let tables = match &args.from {
         Some(from) => Selection::downstream_of(from.parse()?),
@@ -123,6 +142,7 @@ pub fn cmd_run(root: &LakeRoot, args: &RunArgs, json: bool) -> Result<()> {
         force: args.force,
         dry_run: args.dry_run,
         command: std::env::args().collect::<Vec<_>>().join(" "),
+        live: None,
     };
     let report = backfill::run(&lake, &options)?;
     if args.dry_run {
@@ -138,72 +158,90 @@ pub fn report_run(
     report: &RunReport,
     json: bool,
 ) -> Result<()> {
+    if json {
+        let out = run_json(root, options, report)?;
+        writeln!(std::io::stdout(), "{}", serde_json::to_string_pretty(&out)?)?;
+    } else {
+        print_run(root, report)?;
+    }
+    check_run(root, options, report)
+}
+
+/// A run's summary as one JSON object.
+pub fn run_json(
+    root: &LakeRoot,
+    options: &RunOptions,
+    report: &RunReport,
+) -> Result<serde_json::Value> {
     let summary = summary_table(report)?;
     let retry = retry_command(root, options, &report.unfinished_dates());
     let unresolved = run_unresolved_names(root, report)?;
-    if json {
-        let out = serde_json::json!({
-            "run_id": report.run_id,
-            "seconds": report.seconds,
-            "nothing_to_do": report.plan.is_empty(),
-            "tables": batches_to_json(&[summary])?,
-            "failed": report.outcomes.iter().flat_map(|(t, o)| o.failed.iter().map(move |(d, e)| serde_json::json!({"table": t.to_string(), "date": d, "error": e}))).collect::<Vec<_>>(),
-            "blocked": report.outcomes.iter().flat_map(|(t, o)| o.blocked.iter().map(move |(d, s)| serde_json::json!({"table": t.to_string(), "date": d, "reason": s.to_string()}))).collect::<Vec<_>>(),
-            "retry": retry,
-            "unresolved_names": unresolved.as_ref().map(|(range, feeds)| serde_json::json!({
-                "range": range.to_string(),
-                "feeds": feeds.iter().map(|f| serde_json::json!({"feed": f.feed, "names": f.spellings, "rows": f.rows})).collect::<Vec<_>>(),
-            })),
-        });
-        writeln!(std::io::stdout(), "{}", serde_json::to_string_pretty(&out)?)?;
+    Ok(serde_json::json!({
+        "run_id": report.run_id,
+        "seconds": report.seconds,
+        "nothing_to_do": report.plan.is_empty(),
+        "tables": batches_to_json(&[summary])?,
+        "failed": report.outcomes.iter().flat_map(|(t, o)| o.failed.iter().map(move |(d, e)| serde_json::json!({"table": t.to_string(), "date": d, "error": e}))).collect::<Vec<_>>(),
+        "blocked": report.outcomes.iter().flat_map(|(t, o)| o.blocked.iter().map(move |(d, s)| serde_json::json!({"table": t.to_string(), "date": d, "reason": s.to_string()}))).collect::<Vec<_>>(),
+        "retry": retry,
+        "unresolved_names": unresolved.as_ref().map(|(range, feeds)| serde_json::json!({
+            "range": range.to_string(),
+            "feeds": feeds.iter().map(|f| serde_json::json!({"feed": f.feed, "names": f.spellings, "rows": f.rows})).collect::<Vec<_>>(),
+        })),
+    }))
+}
+
+/// A run's summary as text: the table of outcomes, the unresolved names,
+/// and a line per failed or blocked table.
+pub fn print_run(root: &LakeRoot, report: &RunReport) -> Result<()> {
+    let summary = summary_table(report)?;
+    let unresolved = run_unresolved_names(root, report)?;
+    let mut out = std::io::stdout().lock();
+    let game_dates = report
+        .plan
+        .tables
+        .iter()
+        .map(|t| t.owed() + t.bootstrap.len())
+        .max()
+        .unwrap_or(0);
+    if report.plan.is_empty() {
+        writeln!(
+            out,
+            "Nothing to do: {} tables are done and current on all {game_dates} game dates of the {} selected days ({:.1} s to check).",
+            report.plan.tables.len(),
+            report.selection.dates.len(),
+            report.seconds
+        )?;
     } else {
-        let mut out = std::io::stdout().lock();
-        let game_dates = report
-            .plan
-            .tables
-            .iter()
-            .map(|t| t.owed() + t.bootstrap.len())
-            .max()
-            .unwrap_or(0);
-        if report.plan.is_empty() {
-            writeln!(
-                out,
-                "Nothing to do: {} tables are done and current on all {game_dates} game dates of the {} selected days ({:.1} s to check).",
-                report.plan.tables.len(),
-                report.selection.dates.len(),
-                report.seconds
-            )?;
-        } else {
-            writeln!(
-                out,
-                "Run {}: {} tables over {game_dates} game dates in {:.1} s (planning {:.1} s):",
-                report.run_id,
-                report.plan.tables.len(),
-                report.seconds,
-                report.plan_seconds
-            )?;
-            writeln!(
-                out,
-                "{}",
-                arrow::util::pretty::pretty_format_batches(&[summary])?
-            )?;
+        writeln!(
+            out,
+            "Run {}: {} tables over {game_dates} game dates in {:.1} s (planning {:.1} s):",
+            report.run_id,
+            report.plan.tables.len(),
+            report.seconds,
+            report.plan_seconds
+        )?;
+        writeln!(
+            out,
+            "{}",
+            arrow::util::pretty::pretty_format_batches(&[summary])?
+        )?;
+    }
+    if let Some((range, feeds)) = &unresolved {
+        writeln!(out, "{}", coverage::unresolved_line(*range, feeds))?;
+    }
+    for (table, o) in &report.outcomes {
+        for (date, error) in &o.failed {
+            writeln!(out, "FAILED  {table} {date}: {error}")?;
         }
-        if let Some((range, feeds)) = &unresolved {
-            writeln!(out, "{}", coverage::unresolved_line(*range, feeds))?;
-        }
-        for (table, o) in &report.outcomes {
-            for (date, error) in &o.failed {
-                writeln!(out, "FAILED  {table} {date}: {error}")?;
-            }
-            if let (Some((first, why)), n) = (o.blocked.first(), o.blocked.len()) {
-                writeln!(
-                    out,
-                    "BLOCKED {table}: {n} dates from {first}, first because {why}"
-                )?;
-            }
+        if let (Some((first, why)), n) = (o.blocked.first(), o.blocked.len()) {
+            writeln!(
+                out,
+                "BLOCKED {table}: {n} dates from {first}, first because {why}"
+            )?;
         }
     }
-    check_run(root, options, report)
+    Ok(())
 }
 
 /// The unresolved player names over the run's days, per feed, when the run
@@ -257,6 +295,12 @@ fn retry_command(
 ) -> Option<String> {
     if unfinished.is_empty() {
         return None;
+    }
+    if let (Some(as_of), Some(date)) = (options.live, unfinished.first()) {
+        return Some(format!(
+            "backcourt --lake {root} run --live --date {date} --as-of {}",
+            as_of.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ));
     }
     let from = options
         .tables
@@ -426,6 +470,7 @@ pub fn cmd_status(root: &LakeRoot, args: &StatusArgs, json: bool) -> Result<()> 
         force: false,
         dry_run: true,
         command: String::new(),
+        live: None,
     };
     let report = backfill::run(&lake, &options)?;
     let ledgers = backfill::run::load_ledgers(

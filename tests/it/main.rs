@@ -52,6 +52,9 @@
 //!   partitions under a killed writer, conformance to the registry on write.
 //! - `league.rs`: the synthetic league, every modelling line on the four generated seasons, and a
 //!   season whose last day is left scheduled.
+//! - `live_run.rs`: `run --live` on a season whose last day is scheduled: the slate predicted as of
+//!   `--as-of` and not graded; the run after the games grades the kept live predictions; `--force`
+//!   recomputes them as of tip-off; dates without a slate refused.
 //! - `precompute_replay.rs`: Phase 4 is point in time: each table's date alone is the full run's,
 //!   bootstrap dates are skipped.
 //! - `predictions_pipeline.rs`: Phase 5 on the generated league: every system's coverage, training
@@ -94,6 +97,7 @@ mod engine_held;
 mod import;
 mod lake;
 mod league;
+mod live_run;
 mod precompute_replay;
 mod predictions_pipeline;
 mod realistic_feeds;
