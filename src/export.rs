@@ -50,6 +50,8 @@ pub enum Error {
     #[error(transparent)]
     Lake(#[from] crate::lake::Error),
     #[error(transparent)]
+    Lock(#[from] crate::backfill::lock::LockError),
+    #[error(transparent)]
     Open(#[from] engine::Error),
     #[error("export: {0}")]
     Runtime(#[from] std::io::Error),
@@ -101,6 +103,11 @@ struct Prepared {
 
 /// Exports the tables `options` names; every table is attempted, and the
 /// report says which failed.
+///
+/// The tables are read under the lake's lock, so a run cannot rewrite a
+/// partition halfway through the read (an export beside a run refuses,
+/// naming it, as a second run does); the lock goes before the uploads,
+/// which read only the snapshot taken.
 pub fn export(lake: &Lake, options: &ExportOptions) -> Result<Vec<TableExport>> {
     let tables = if options.tables.is_empty() {
         TableId::ALL
@@ -111,6 +118,7 @@ pub fn export(lake: &Lake, options: &ExportOptions) -> Result<Vec<TableExport>> 
     } else {
         options.tables.clone()
     };
+    let lock = crate::backfill::lock::acquire(lake, "backcourt export")?;
     let engine = Engine::open(lake)?;
     let run = cloud::run_id();
     let scratch = scratch_dir(&run)?;
@@ -124,6 +132,7 @@ pub fn export(lake: &Lake, options: &ExportOptions) -> Result<Vec<TableExport>> 
         }
     }
     drop(engine);
+    drop(lock);
     if !empty.is_empty() {
         tracing::info!(
             "not exported, no rows in the lake for the range: {}",

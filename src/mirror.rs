@@ -46,6 +46,8 @@ pub enum Error {
     Setup(#[from] cloud::Error),
     #[error(transparent)]
     Lake(#[from] crate::lake::Error),
+    #[error(transparent)]
+    Lock(#[from] crate::backfill::lock::LockError),
     #[error("mirror: {0}")]
     Runtime(#[from] std::io::Error),
 }
@@ -83,6 +85,9 @@ pub fn mirror(lake: &Lake, options: &MirrorOptions) -> Result<Vec<TableMirror>> 
     if let Some(&t) = options.tables.iter().find(|t| t.phase() != Phase::Raw) {
         return Err(Error::NotRaw(t));
     }
+    // One writer per lake: the raw partitions it replaces are what a run
+    // reads. Taken first, so a mirror beside a run refuses before pulling.
+    let _lock = crate::backfill::lock::acquire(lake, "backcourt mirror")?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;

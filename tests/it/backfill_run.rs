@@ -636,9 +636,23 @@ fn a_second_run_refuses_while_one_holds_the_lake_and_unlock_removes_a_foreign_lo
         first.id(),
         show(&second)
     );
+    // An export reads the lake under the same lock: beside a run, it refuses
+    // before reading (or contacting BigQuery), naming the run.
+    let export = backcourt(lake)
+        .args(["export", "--project", "p", "--staging", "gs://bucket/stage"])
+        .output()
+        .expect("export");
+    let export_running = first.try_wait().expect("poll").is_none();
+    assert_eq!(export.status.code(), Some(1), "{}", show(&export));
     assert!(
-        still_running,
-        "the first run had ended: the refusal proves little"
+        stderr(&export).contains("locked by another run")
+            && stderr(&export).contains(&format!("pid {} ", first.id())),
+        "the export's refusal names the run: {}",
+        show(&export)
+    );
+    assert!(
+        still_running && export_running,
+        "the first run had ended: the refusals prove little"
     );
     assert!(
         first.wait().expect("wait").success(),

@@ -2,7 +2,8 @@
 //! atomic-replace, rewrite and crash guarantees as the local lake
 //! (tests/it/lake.rs), the object bytes identical to a local lake's, and a
 //! bucket lake read back through its local cache (src/lake/cache.rs), from
-//! this machine's cache or another's.
+//! this machine's cache or another's. Writers racing for a bucket lake's
+//! lock: one wins, the others refuse.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -10,6 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use arrow::array::RecordBatch;
+use backcourt::backfill::lock;
 use backcourt::dates::DateRange;
 use backcourt::engine::Engine;
 use backcourt::lake::{Lake, SyncStats, WriteScope};
@@ -763,4 +765,116 @@ fn the_runner_on_s3_writes_the_local_runners_bytes() {
     );
     let after: Tree = OUTPUTS.iter().flat_map(|d| objects(&lake, d)).collect();
     assert_same(&after, &on_s3, "outputs after the rerun");
+}
+
+/// Two writers on one bucket lake: the lock is a conditional put on the
+/// bucket (create if absent), so of writers racing for it from their own
+/// machines (caches) exactly one gets it and the others refuse, naming it.
+/// With a lock held from another machine, `run`, `export` and `mirror`
+/// refuse before writing anything, and leave the lock as it was.
+#[test]
+fn writers_on_a_bucket_lake_race_for_one_lock_and_the_losers_refuse() {
+    let Some(emu) = emulators("writers_on_a_bucket_lake_race_for_one_lock_and_the_losers_refuse")
+    else {
+        return;
+    };
+    let (_, root) = s3_lake_root(&emu, "cl-lock");
+    let caches: Vec<_> = (0..8).map(|_| tempdir()).collect();
+    let lakes: Vec<Lake> = caches.iter().map(|c| open_s3(&root, c.path())).collect();
+    let barrier = std::sync::Barrier::new(lakes.len());
+    let outcomes: Vec<Result<(), String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = lakes
+            .iter()
+            .enumerate()
+            .map(|(i, lake)| {
+                let barrier = &barrier;
+                s.spawn(move || {
+                    barrier.wait();
+                    let lock = lock::acquire(lake, &format!("writer {i}"));
+                    let outcome = lock.as_ref().map(|_| ()).map_err(|e| e.to_string());
+                    // The winner holds the lock until every writer has tried.
+                    barrier.wait();
+                    drop(lock);
+                    outcome
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("writer thread"))
+            .collect()
+    });
+    let winners: Vec<usize> = (0..outcomes.len())
+        .filter(|&i| outcomes[i].is_ok())
+        .collect();
+    assert_eq!(
+        winners.len(),
+        1,
+        "exactly one writer holds the lock: {outcomes:?}"
+    );
+    let winner = format!("(`writer {}`)", winners[0]);
+    for refusal in outcomes.iter().filter_map(|o| o.as_ref().err()) {
+        assert!(
+            refusal.contains("locked by another run") && refusal.contains(&winner),
+            "a refusal names the holder {winner}: {refusal}"
+        );
+    }
+    assert!(
+        lakes[0]
+            .get_opt(lock::LOCK_PATH)
+            .expect("get lock")
+            .is_none(),
+        "the winner released the lock"
+    );
+
+    let holder = serde_json::json!({
+        "pid": std::process::id(),
+        "host": "another-machine.example",
+        "started_at": "2024-01-01T00:00:00Z",
+        "command": "backcourt run --all",
+    });
+    let bytes = serde_json::to_vec(&holder).expect("json");
+    lakes[0]
+        .put(lock::LOCK_PATH, bytes.clone())
+        .expect("put lock");
+    let cache = tempdir();
+    for args in [
+        &["run", "--all"][..],
+        &["export", "--project", "p", "--staging", "gs://bucket/stage"],
+        &[
+            "mirror",
+            "--project",
+            "p",
+            "--tables",
+            "nbac_schedule",
+            "--start",
+            "2024-01-01",
+            "--end",
+            "2024-01-02",
+            "--staging",
+            "gs://bucket/m",
+        ],
+    ] {
+        let out = backcourt(&root, cache.path())
+            .args(args)
+            .output()
+            .expect("run backcourt");
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", show(&out));
+        assert!(
+            show(&out).contains("locked by another run")
+                && show(&out).contains("another-machine.example"),
+            "{args:?} names the holder: {}",
+            show(&out)
+        );
+    }
+    assert_eq!(
+        lakes[0].get_opt(lock::LOCK_PATH).expect("get lock"),
+        Some(bytes),
+        "the lock is as its holder wrote it"
+    );
+    assert_eq!(
+        lakes[0].list("").expect("list"),
+        vec![lock::LOCK_PATH.to_string()],
+        "the refused commands wrote nothing"
+    );
 }
