@@ -6,159 +6,16 @@ use std::path::Path;
 use std::process::Output;
 use std::sync::Arc;
 
-use arrow::array::{
-    ArrayRef, Date32Array, Int32Array, Int64Array, LargeStringArray, RecordBatch, StringArray,
-    StringViewArray, TimestampMillisecondArray,
-};
+use arrow::array::{ArrayRef, Date32Array, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, TimeUnit};
-use backcourt::dates::date_to_date32;
 use backcourt::lake::Lake;
 use backcourt::registry::TableId;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use parquet::arrow::ArrowWriter;
 
+use crate::scenarios::exports::{
+    day, good_exports, rosters, schedule, travel, write_parquet, TIP_OFF_MS,
+};
 use crate::util::{files, int, registry_batch, rows, run, tempdir};
-
-/// Writes `batch` as a Parquet file at `path` (creating its directory).
-fn write_parquet(path: &Path, batch: &RecordBatch) {
-    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
-    let file = std::fs::File::create(path).expect("create");
-    let mut w = ArrowWriter::try_new(file, batch.schema(), None).expect("writer");
-    w.write(batch).expect("write");
-    w.close().expect("close");
-}
-
-fn day(s: &str) -> i32 {
-    date_to_date32(s.parse().expect("a YYYY-MM-DD literal"))
-}
-
-/// `nba_static.travel_distances` with Int64 miles, LargeUtf8 and Utf8View
-/// team names and an extra column.
-fn travel(pairs: &[(&str, &str, i64)]) -> RecordBatch {
-    RecordBatch::try_from_iter(vec![
-        (
-            "from_team",
-            Arc::new(LargeStringArray::from(
-                pairs.iter().map(|p| p.0).collect::<Vec<_>>(),
-            )) as ArrayRef,
-        ),
-        (
-            "to_team",
-            Arc::new(StringViewArray::from(
-                pairs.iter().map(|p| p.1).collect::<Vec<_>>(),
-            )),
-        ),
-        (
-            "distance_miles",
-            Arc::new(Int64Array::from(
-                pairs.iter().map(|p| p.2).collect::<Vec<_>>(),
-            )),
-        ),
-        (
-            "time_zones_crossed",
-            Arc::new(Int32Array::from(vec![Some(3); pairs.len()])),
-        ),
-        (
-            "exported_by",
-            Arc::new(StringArray::from(vec!["bq"; pairs.len()])),
-        ),
-    ])
-    .expect("travel batch")
-}
-
-/// `nba_raw.espn_team_rosters` rows of (roster_date, team_abbr, player_lookup).
-fn rosters(rows: &[(&str, &str, &str)]) -> RecordBatch {
-    registry_batch(
-        TableId::EspnTeamRosters,
-        vec![
-            (
-                "roster_date",
-                Arc::new(Date32Array::from(
-                    rows.iter().map(|r| day(r.0)).collect::<Vec<_>>(),
-                )) as ArrayRef,
-            ),
-            (
-                "team_abbr",
-                Arc::new(StringArray::from(
-                    rows.iter().map(|r| r.1).collect::<Vec<_>>(),
-                )),
-            ),
-            (
-                "player_lookup",
-                Arc::new(StringArray::from(
-                    rows.iter().map(|r| r.2).collect::<Vec<_>>(),
-                )),
-            ),
-        ],
-    )
-}
-
-/// `nba_raw.nbac_schedule` rows of (game_id, game_date, tip-off in Unix
-/// milliseconds), the tip-off as a timestamp without zone in milliseconds.
-fn schedule(rows: &[(&str, &str, i64)]) -> RecordBatch {
-    registry_batch(
-        TableId::NbacSchedule,
-        vec![
-            (
-                "game_id",
-                Arc::new(StringArray::from(
-                    rows.iter().map(|r| r.0).collect::<Vec<_>>(),
-                )) as ArrayRef,
-            ),
-            (
-                "game_date",
-                Arc::new(Date32Array::from(
-                    rows.iter().map(|r| day(r.1)).collect::<Vec<_>>(),
-                )),
-            ),
-            (
-                "season_year",
-                Arc::new(Int64Array::from(vec![2023; rows.len()])),
-            ),
-            (
-                "game_time_utc",
-                Arc::new(TimestampMillisecondArray::from(
-                    rows.iter().map(|r| r.2).collect::<Vec<_>>(),
-                )),
-            ),
-        ],
-    )
-}
-
-const TIP_OFF_MS: i64 = 1_705_363_200_123; // 2024-01-16 00:00:00.123 UTC
-
-/// A directory of three good exports: a file, a directory of two files, and
-/// a file with extra columns and other widths.
-fn good_exports(dir: &Path) {
-    write_parquet(
-        &dir.join("nba_raw.nbac_schedule.parquet"),
-        &schedule(&[
-            ("0022300601", "2024-01-15", TIP_OFF_MS),
-            ("0022300602", "2024-01-15", TIP_OFF_MS + 3_600_000),
-            ("0022300615", "2024-01-17", TIP_OFF_MS + 172_800_000),
-        ]),
-    );
-    let roster_dir = dir.join("nba_raw.espn_team_rosters.parquet");
-    write_parquet(
-        &roster_dir.join("part-000.parquet"),
-        &rosters(&[
-            ("2024-01-15", "BOS", "jaysontatum"),
-            ("2024-01-15", "BOS", "jaylenbrown"),
-        ]),
-    );
-    write_parquet(
-        &roster_dir.join("part-001.parquet"),
-        &rosters(&[("2024-01-16", "LAL", "lebronjames")]),
-    );
-    write_parquet(
-        &dir.join("nba_static.travel_distances.parquet"),
-        &travel(&[
-            ("BOS", "LAL", 2611),
-            ("LAL", "BOS", 2611),
-            ("BOS", "NYK", 190),
-        ]),
-    );
-}
 
 fn open(dir: &Path) -> Lake {
     Lake::open(dir.to_str().expect("utf-8 temp path")).expect("open lake")
