@@ -59,6 +59,17 @@ pub enum Error {
     Lake(#[from] lake::Error),
 }
 
+impl Error {
+    /// Whether the files given are at fault (a name, a missing path, a file
+    /// that breaks the raw contract) rather than the reading or the writing.
+    /// The command line exits 2 for these, as for any other usage error: the
+    /// fix is in what was handed to `import`, and running again changes
+    /// nothing.
+    pub fn is_bad_input(&self) -> bool {
+        !matches!(self, Error::Io { .. } | Error::Lake(_))
+    }
+}
+
 /// What one import wrote.
 #[derive(Debug, Clone)]
 pub struct ImportReport {

@@ -56,8 +56,9 @@ Start here:
   backcourt config             the effective settings (flags, environment,
                                backcourt.toml) and where each came from
 
-Exit codes: 0 ok, 1 failed work, 2 usage or configuration error. A run
-refused because another run holds the lake is failed work (1).";
+Exit codes: 0 ok, 1 failed work, 2 usage or configuration error (a file
+import refuses included). A run refused because another run holds the
+lake is failed work (1).";
 
 #[derive(Debug, ClapArgs)]
 struct Global {
@@ -232,14 +233,8 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 e.downcast_ref::<backcourt::lake::Error>(),
                 Some(backcourt::lake::Error::Root { .. })
             )
-            || matches!(
-                e.downcast_ref::<backcourt::import::Error>(),
-                Some(
-                    backcourt::import::Error::BadName { .. }
-                        | backcourt::import::Error::Missing { .. }
-                        | backcourt::import::Error::Empty { .. }
-                )
-            )
+            || e.downcast_ref::<backcourt::import::Error>()
+                .is_some_and(backcourt::import::Error::is_bad_input)
             || e.is::<backcourt::registry::UnknownTable>()
             || matches!(
                 e.downcast_ref::<backcourt::export::Error>(),

@@ -182,8 +182,9 @@ fn a_missing_required_column_fails_naming_table_and_column() {
 
     let dir = tempdir();
     let out = import(dir.path(), &path);
-    // A contract violation is failed work (cli::exit_code), not a usage error.
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // A file that breaks the contract is the caller's to fix: exit 2
+    // (import::Error::is_bad_input), as for a bad file name.
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("nba_raw.espn_team_rosters"), "{err}");
     assert_eq!(
@@ -215,7 +216,7 @@ fn a_string_where_a_number_is_required_is_rejected() {
 
     let dir = tempdir();
     let out = import(dir.path(), exports.path());
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("nba_static.travel_distances"), "{err}");
     assert!(
@@ -260,7 +261,7 @@ fn one_bad_table_means_nothing_is_written() {
     write_parquet(&travel_dir.join("b.parquet"), &incomplete);
 
     let out = import(dir.path(), exports.path());
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
         err.contains("nba_static.travel_distances") && err.contains("`distance_miles`"),
