@@ -99,9 +99,11 @@ enum Command {
     ///
     /// PATH is one such file (or a directory of Parquet files with that name),
     /// or a directory holding several. Every file is checked against the raw
-    /// contract first; on a missing column or a type that does not convert
-    /// without loss, nothing is written and the table and column are named.
-    /// Partitions of the dates present are replaced.
+    /// contract first (columns and types, key columns present and unique,
+    /// dates within the known seasons, readable Parquet); on the first
+    /// violation nothing is written, the table, file, column and row are
+    /// named, and the exit code is 2. Partitions of the dates present are
+    /// replaced.
     Import {
         /// File or directory to import.
         path: PathBuf,

@@ -1,12 +1,13 @@
 //! `backcourt import` through the binary (src/import.rs): files named
 //! `<dataset>.<table>.parquet` are checked against the raw contract, all of
-//! them before anything is written.
+//! them before anything is written; a file that breaks it is refused with
+//! exit 2, naming the table, file, column and row.
 
 use std::path::Path;
 use std::process::Output;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, Date32Array, RecordBatch, StringArray};
+use arrow::array::{ArrayRef, Date32Array, Date64Array, Int64Array, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, TimeUnit};
 use backcourt::lake::Lake;
 use backcourt::registry::TableId;
@@ -382,5 +383,312 @@ fn reimporting_the_same_files_gives_identical_bytes() {
     assert!(
         files(b.path()) == first,
         "the same import into another lake gave other bytes"
+    );
+}
+
+/// Imports `path` into an empty lake, which must refuse it (exit 2) and
+/// write nothing; returns what it said.
+fn refused(path: &Path) -> String {
+    let dir = tempdir();
+    let out = import(dir.path(), path);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(files(dir.path()).is_empty(), "a refused import wrote files");
+    stderr(&out)
+}
+
+/// `batch` with column `name` replaced by `array` (same position).
+fn with_column(batch: &RecordBatch, name: &str, array: ArrayRef) -> RecordBatch {
+    let schema = batch.schema();
+    let cols: Vec<(String, ArrayRef)> = schema
+        .fields()
+        .iter()
+        .zip(batch.columns())
+        .map(|(f, c)| {
+            let c = if f.name() == name {
+                array.clone()
+            } else {
+                c.clone()
+            };
+            (f.name().clone(), c)
+        })
+        .collect();
+    RecordBatch::try_from_iter(cols).expect("batch")
+}
+
+// Each test below pins a gap found by feeding import generated broken exports.
+
+#[test]
+fn a_file_without_rows_is_still_held_to_the_columns() {
+    // No rows meant no batch, and so no check at all: a zero-row file with a
+    // column missing or of the wrong type was imported.
+    let exports = tempdir();
+    let empty = rosters(&[("2024-01-15", "BOS", "jaysontatum")]).slice(0, 0);
+    let path = exports.path().join("nba_raw.espn_team_rosters.parquet");
+    let idx = empty.schema().index_of("team_abbr").expect("column");
+    let keep: Vec<usize> = (0..empty.num_columns()).filter(|&i| i != idx).collect();
+    write_parquet(&path, &empty.project(&keep).expect("projection"));
+    let err = refused(&path);
+    assert!(
+        err.contains("nba_raw.espn_team_rosters")
+            && err.contains("missing required column `team_abbr`"),
+        "{err}"
+    );
+
+    write_parquet(
+        &path,
+        &with_column(
+            &empty,
+            "team_abbr",
+            Arc::new(Int64Array::from(Vec::<i64>::new())),
+        ),
+    );
+    let err = refused(&path);
+    assert!(err.contains("column `team_abbr` has type Int64"), "{err}");
+
+    // With its columns, an empty file is an empty feed: imported, no rows.
+    write_parquet(&path, &empty);
+    let dir = tempdir();
+    let out = import(dir.path(), &path);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(files(dir.path()).is_empty());
+}
+
+#[test]
+fn a_date64_that_is_not_a_whole_day_is_refused_by_row() {
+    // Arrow's cast divides by a day and truncates to 32 bits: 01:00 on the
+    // 16th became the 16th, a huge value some other date, silently.
+    let exports = tempdir();
+    let path = exports.path().join("nba_raw.espn_team_rosters.parquet");
+    let batch = rosters(&[
+        ("2024-01-15", "BOS", "jaysontatum"),
+        ("2024-01-16", "BOS", "jaylenbrown"),
+    ]);
+    let midnight = i64::from(day("2024-01-16")) * 86_400_000;
+    for bad in [midnight + 3_600_000, (i64::from(i32::MAX) + 1) * 86_400_000] {
+        let dates = Date64Array::from(vec![midnight, bad]);
+        write_parquet(&path, &with_column(&batch, "roster_date", Arc::new(dates)));
+        let err = refused(&path);
+        assert!(
+            err.contains("nba_raw.espn_team_rosters")
+                && err.contains("column `roster_date` row 2: a value does not fit DATE"),
+            "{err}"
+        );
+    }
+    // Whole days are dates.
+    let dates = Date64Array::from(vec![midnight, midnight]);
+    write_parquet(&path, &with_column(&batch, "roster_date", Arc::new(dates)));
+    let dir = tempdir();
+    assert_eq!(import(dir.path(), &path).status.code(), Some(0));
+}
+
+#[test]
+fn dates_outside_the_known_seasons_are_refused_not_a_panic() {
+    // A Date32 beyond chrono's range panicked in the lake's partitioning
+    // (dates.rs, "Date32 value in chrono's range"); 1900 or 2200 made a
+    // partition directory of that year.
+    let exports = tempdir();
+    let path = exports.path().join("nba_raw.espn_team_rosters.parquet");
+    let batch = rosters(&[
+        ("2024-01-15", "BOS", "jaysontatum"),
+        ("2024-01-15", "BOS", "jaylenbrown"),
+    ]);
+    for (bad, shown) in [
+        (i32::MAX, "2147483647 days from 1970-01-01"),
+        (day("1900-01-01"), "1900-01-01"),
+        (day("2200-06-01"), "2200-06-01"),
+    ] {
+        let dates = Date32Array::from(vec![day("2024-01-15"), bad]);
+        write_parquet(&path, &with_column(&batch, "roster_date", Arc::new(dates)));
+        let err = refused(&path);
+        assert!(
+            err.contains(&format!("nba_raw.espn_team_rosters ({}): column `roster_date` row 2 is {shown}, outside the seasons backcourt knows (1946-10-01..2101-09-30)", path.display())),
+            "{err}"
+        );
+    }
+    // Timestamps too.
+    let sched = exports.path().join("nba_raw.nbac_schedule.parquet");
+    write_parquet(
+        &sched,
+        &schedule(&[
+            ("0022300601", "2024-01-15", TIP_OFF_MS),
+            ("0022300602", "2024-01-15", 7_258_118_400_000),
+        ]),
+    );
+    let err = refused(&sched);
+    assert!(
+        err.contains("column `game_time_utc` row 2 is 2200-01-01T00:00:00+00:00"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_null_in_the_key_is_refused_by_row() {
+    // A NULL player_lookup was imported; a NULL date was refused without
+    // saying which row.
+    let exports = tempdir();
+    let path = exports.path().join("nba_raw.espn_team_rosters.parquet");
+    let batch = rosters(&[
+        ("2024-01-15", "BOS", "jaysontatum"),
+        ("2024-01-15", "BOS", "jaylenbrown"),
+    ]);
+    let lookups = StringArray::from(vec![Some("jaysontatum"), None]);
+    write_parquet(
+        &path,
+        &with_column(&batch, "player_lookup", Arc::new(lookups)),
+    );
+    let err = refused(&path);
+    assert!(
+        err.contains("column `player_lookup` row 2 is NULL; it is part of the key (roster_date, team_abbr, player_lookup)"),
+        "{err}"
+    );
+    let dates = Date32Array::from(vec![None, Some(day("2024-01-15"))]);
+    write_parquet(&path, &with_column(&batch, "roster_date", Arc::new(dates)));
+    let err = refused(&path);
+    assert!(
+        err.contains(
+            "column `roster_date` row 1 is NULL; it is the date the table is partitioned on"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn two_rows_with_one_key_are_refused_naming_both() {
+    // The grain is unique in the lake; an import of duplicates wrote both.
+    let exports = tempdir();
+    let dir = exports.path().join("nba_raw.espn_team_rosters.parquet");
+    write_parquet(
+        &dir.join("part-000.parquet"),
+        &rosters(&[
+            ("2024-01-15", "BOS", "jaysontatum"),
+            ("2024-01-15", "BOS", "jaylenbrown"),
+        ]),
+    );
+    write_parquet(
+        &dir.join("part-001.parquet"),
+        &rosters(&[
+            ("2024-01-16", "LAL", "lebronjames"),
+            ("2024-01-15", "BOS", "jaylenbrown"),
+        ]),
+    );
+    let err = refused(exports.path());
+    assert!(
+        err.contains(&format!(
+            "nba_raw.espn_team_rosters: two rows with the key (`roster_date`, `team_abbr`, `player_lookup`) = (2024-01-15, \"BOS\", \"jaylenbrown\"): {} row 2 and {} row 2",
+            dir.join("part-000.parquet").display(),
+            dir.join("part-001.parquet").display()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_hive_directory_must_match_its_rows() {
+    // A file under `roster_date=2024-01-15/` holding rows of the 16th (or
+    // under a directory that names no date) was imported as it was.
+    let exports = tempdir();
+    let table = exports.path().join("nba_raw.espn_team_rosters.parquet");
+    let mixed = table.join("roster_date=2024-01-15/part-0.parquet");
+    write_parquet(
+        &mixed,
+        &rosters(&[
+            ("2024-01-15", "BOS", "jaysontatum"),
+            ("2024-01-16", "BOS", "jaylenbrown"),
+        ]),
+    );
+    let err = refused(&table);
+    assert!(
+        err.contains(
+            "column `roster_date` row 2 is 2024-01-16, not 2024-01-15, the date of its directory"
+        ),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&table).unwrap();
+
+    let undated = table.join("roster_date=soon/part-0.parquet");
+    write_parquet(&undated, &rosters(&[("2024-01-15", "BOS", "jaysontatum")]));
+    let err = refused(&table);
+    assert!(
+        err.contains("directory `roster_date=soon` names column `roster_date` but not a date"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&table).unwrap();
+
+    let matching = table.join("roster_date=2024-01-15/part-0.parquet");
+    write_parquet(&matching, &rosters(&[("2024-01-15", "BOS", "jaysontatum")]));
+    let dir = tempdir();
+    let out = import(dir.path(), &table);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn strings_that_are_not_utf8_name_their_column() {
+    // The reader's "encountered non UTF-8 data" came out as "not a Parquet
+    // file", with no column.
+    let exports = tempdir();
+    let path = exports.path().join("nba_raw.espn_team_rosters.parquet");
+    let batch = rosters(&[
+        ("2024-01-15", "BOS", "jaysontatum"),
+        ("2024-01-15", "BOS", "~not-utf8~"),
+    ]);
+    std::fs::write(
+        &path,
+        crate::scenarios::exports::parquet_with_invalid_utf8(&batch, "~not-utf8~"),
+    )
+    .unwrap();
+    let err = refused(&path);
+    assert!(
+        err.contains("nba_raw.espn_team_rosters")
+            && err.contains("column `player_lookup` cannot be read")
+            && err.contains("non UTF-8"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_column_twice_is_refused() {
+    // The first of two `team_abbr` columns was taken, the second ignored.
+    let exports = tempdir();
+    let path = exports.path().join("nba_raw.espn_team_rosters.parquet");
+    let batch = rosters(&[("2024-01-15", "BOS", "jaysontatum")]);
+    let mut cols: Vec<(String, ArrayRef)> = batch
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .zip(batch.columns().iter().cloned())
+        .collect();
+    cols.push(("team_abbr".into(), Arc::new(StringArray::from(vec!["LAL"]))));
+    let fields: Vec<arrow::datatypes::Field> = cols
+        .iter()
+        .map(|(n, a)| arrow::datatypes::Field::new(n, a.data_type().clone(), true))
+        .collect();
+    let twice = RecordBatch::try_new(
+        Arc::new(arrow::datatypes::Schema::new(fields)),
+        cols.into_iter().map(|(_, a)| a).collect(),
+    )
+    .expect("duplicate names are allowed in a batch");
+    write_parquet(&path, &twice);
+    let err = refused(&path);
+    assert!(err.contains("column `team_abbr` appears 2 times"), "{err}");
+}
+
+#[test]
+fn a_value_that_does_not_fit_names_its_row() {
+    let exports = tempdir();
+    let path = exports.path().join("nba_static.travel_distances.parquet");
+    write_parquet(
+        &path,
+        &travel(&[
+            ("BOS", "LAL", 2611),
+            ("LAL", "BOS", i64::MAX),
+            ("BOS", "NYK", 190),
+        ]),
+    );
+    let err = refused(&path);
+    assert!(
+        err.contains("nba_static.travel_distances")
+            && err.contains("column `distance_miles` row 2: a value does not fit INTEGER"),
+        "{err}"
     );
 }

@@ -31,6 +31,45 @@ pub fn write_parquet_with(path: &Path, batch: &RecordBatch, props: Option<Writer
     w.close().expect("close");
 }
 
+/// The Parquet bytes of `batch` written with `props`.
+pub fn parquet_bytes(batch: &RecordBatch, props: Option<WriterProperties>) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut w = ArrowWriter::try_new(&mut buf, batch.schema(), props).expect("writer");
+    w.write(batch).expect("write");
+    w.close().expect("close");
+    buf
+}
+
+/// The Parquet bytes of `batch` with each occurrence of `marker` (an ASCII
+/// value of a string column) made invalid UTF-8. The file is written plain
+/// (no compression, dictionary or statistics), so the value's bytes are in it
+/// as they are; their first two become a lone continuation byte and the start
+/// of a two-byte sequence. Arrow cannot hold such a string; a file can.
+pub fn parquet_with_invalid_utf8(batch: &RecordBatch, marker: &str) -> Vec<u8> {
+    assert!(marker.len() >= 2 && marker.is_ascii(), "{marker:?}");
+    let props = WriterProperties::builder()
+        .set_compression(parquet::basic::Compression::UNCOMPRESSED)
+        .set_dictionary_enabled(false)
+        .set_statistics_enabled(parquet::file::properties::EnabledStatistics::None)
+        .build();
+    let mut bytes = parquet_bytes(batch, Some(props));
+    let m = marker.as_bytes();
+    let mut found = 0;
+    let mut i = 0;
+    while i + m.len() <= bytes.len() {
+        if &bytes[i..i + m.len()] == m {
+            bytes[i] = 0x80;
+            bytes[i + 1] = 0xC3;
+            found += 1;
+            i += m.len();
+        } else {
+            i += 1;
+        }
+    }
+    assert!(found > 0, "{marker:?} is not in the plain-encoded file");
+    bytes
+}
+
 /// The Date32 of a `YYYY-MM-DD` literal.
 pub fn day(s: &str) -> i32 {
     date_to_date32(s.parse().expect("a YYYY-MM-DD literal"))
