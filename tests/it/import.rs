@@ -1,7 +1,8 @@
 //! `backcourt import` through the binary (src/import.rs): files named
 //! `<dataset>.<table>.parquet` are checked against the raw contract, all of
 //! them before anything is written; a file that breaks it is refused with
-//! exit 2, naming the table, file, column and row.
+//! exit 2, naming the table, file, column and row. Generated broken exports
+//! by the thousand: `import_fuzz.rs`.
 
 use std::path::Path;
 use std::process::Output;
@@ -415,7 +416,7 @@ fn with_column(batch: &RecordBatch, name: &str, array: ArrayRef) -> RecordBatch 
     RecordBatch::try_from_iter(cols).expect("batch")
 }
 
-// Each test below pins a gap found by feeding import generated broken exports.
+// Each test below pins a gap the import fuzz cases (import_fuzz.rs) found.
 
 #[test]
 fn a_file_without_rows_is_still_held_to_the_columns() {

@@ -1,4 +1,4 @@
-//! Exports to import (`tests/it/import.rs`): Parquet files named
+//! Exports to import (`tests/it/import.rs`, `tests/it/import_fuzz.rs`): Parquet files named
 //! `<dataset>.<table>.parquet` as BigQuery writes them, in the widths and string kinds real
 //! exports use, and the directory of three good ones the import tests start from.
 
