@@ -49,6 +49,20 @@ impl Season {
     pub fn start_year(self) -> i32 {
         self.0
     }
+
+    /// The first season backcourt knows: the BAA's first, 1946-47.
+    pub const FIRST: Season = Season(1946);
+    /// The last season backcourt knows.
+    pub const LAST: Season = Season(2100);
+
+    /// Every date that belongs to a season backcourt knows (October 1946 to
+    /// September 2101): a date outside it is a mistake in the data, not a
+    /// game.
+    pub fn known_dates() -> DateRange {
+        let start = NaiveDate::from_ymd_opt(Self::FIRST.0, 10, 1).expect("a date");
+        let end = NaiveDate::from_ymd_opt(Self::LAST.0 + 1, 9, 30).expect("a date");
+        DateRange { start, end }
+    }
 }
 
 impl fmt::Display for Season {
@@ -74,7 +88,7 @@ impl FromStr for Season {
             None => (s.trim(), None),
         };
         let year: i32 = start.parse().map_err(|_| bad())?;
-        if !(1946..=2100).contains(&year) {
+        if !(Season::FIRST.0..=Season::LAST.0).contains(&year) {
             return Err(bad());
         }
         if let Some(end) = end {
@@ -331,6 +345,17 @@ mod tests {
         assert_eq!("2024-25".parse::<Season>().unwrap(), Season(2024));
         assert!("2024-27".parse::<Season>().is_err());
         assert_eq!(parse_seasons("2021-22..2024-25").unwrap().len(), 4);
+    }
+
+    #[test]
+    fn known_dates_are_the_known_seasons() {
+        let known = Season::known_dates();
+        assert_eq!(Season::of(known.start), Season::FIRST);
+        assert_eq!(Season::of(known.end), Season::LAST);
+        assert_eq!(Season::of(known.start.pred_opt().unwrap()), Season(1945));
+        assert_eq!(Season::of(known.end.succ_opt().unwrap()), Season(2101));
+        assert!("1945-46".parse::<Season>().is_err() && "2101-02".parse::<Season>().is_err());
+        assert!("1946-47".parse::<Season>().is_ok() && "2100-01".parse::<Season>().is_ok());
     }
 
     #[test]

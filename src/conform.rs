@@ -4,13 +4,15 @@
 //! arrive as Int64, a VARCHAR as Utf8View, a timestamp in any unit, with or
 //! without a zone (none means UTC). A column is accepted when it converts to
 //! the registry type without loss and rejected otherwise: a string where a
-//! number is required, a missing column, an integer that does not fit. Extra
-//! columns are dropped. The result has exactly the registry's columns, in its
-//! order, with its types, which is what every lake file stores.
+//! number is required, a missing column, an integer that does not fit, a
+//! Date64 that is not a whole day. A registry column that appears twice is
+//! refused too (which one would be meant?). Extra columns are dropped. The
+//! result has exactly the registry's columns, in its order, with its types,
+//! which is what every lake file stores.
 
-use arrow::array::{make_array, new_null_array, Array, ArrayRef, RecordBatch};
+use arrow::array::{make_array, new_null_array, Array, ArrayRef, AsArray, RecordBatch};
 use arrow::compute::kernels::cast::{cast_with_options, CastOptions};
-use arrow::datatypes::DataType;
+use arrow::datatypes::{DataType, Date32Type, Date64Type, Schema};
 use arrow::error::ArrowError;
 use arrow::util::display::FormatOptions;
 
@@ -24,6 +26,8 @@ pub enum Error {
         column: &'static str,
         expected: &'static str,
     },
+    #[error("column `{column}` appears {count} times")]
+    DuplicateColumn { column: &'static str, count: usize },
     #[error(
         "column `{column}` has type {found}, which does not convert to {expected} without loss"
     )]
@@ -32,12 +36,50 @@ pub enum Error {
         found: DataType,
         expected: &'static str,
     },
-    #[error("column `{column}`: a value does not fit {expected}: {reason}")]
+    #[error("column `{column}`{}: a value does not fit {expected}: {reason}", at_row(*.row))]
     Lossy {
         column: &'static str,
         expected: &'static str,
+        /// The first row that does not fit, counted from 1 in the batch.
+        row: Option<usize>,
         reason: String,
     },
+}
+
+fn at_row(row: Option<usize>) -> String {
+    row.map(|r| format!(" row {r}")).unwrap_or_default()
+}
+
+/// Checks that `schema` has every column of `def` once, in a type that
+/// converts to the registry's; values are checked by [`conform_batch`].
+///
+/// A file's schema is checked on its own because a file with no rows has no
+/// batch to conform, and its columns are still the contract.
+pub fn check_schema(def: &TableDef, schema: &Schema) -> Result<(), Error> {
+    for col in def.columns {
+        let mut found = schema.fields().iter().filter(|f| f.name() == col.name);
+        let Some(field) = found.next() else {
+            return Err(Error::MissingColumn {
+                column: col.name,
+                expected: col.ty.sql(),
+            });
+        };
+        let count = 1 + found.count();
+        if count > 1 {
+            return Err(Error::DuplicateColumn {
+                column: col.name,
+                count,
+            });
+        }
+        if field.data_type() != &col.ty.arrow() && !accepts(col.ty, field.data_type()) {
+            return Err(Error::Incompatible {
+                column: col.name,
+                found: field.data_type().clone(),
+                expected: col.ty.sql(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Does a column of type `found` convert to `ty` without loss?
@@ -68,6 +110,7 @@ pub fn accepts(ty: ColumnType, found: &DataType) -> bool {
 
 /// Returns `batch` with exactly the columns of `def`, converted to its types.
 pub fn conform_batch(def: &TableDef, batch: &RecordBatch) -> Result<RecordBatch, Error> {
+    check_schema(def, &batch.schema())?;
     let schema = def.arrow_schema();
     let options = CastOptions {
         safe: false,
@@ -78,22 +121,12 @@ pub fn conform_batch(def: &TableDef, batch: &RecordBatch) -> Result<RecordBatch,
         .iter()
         .zip(schema.fields())
         .map(|(col, field)| {
-            let Some(array) = batch.column_by_name(col.name) else {
-                return Err(Error::MissingColumn {
-                    column: col.name,
-                    expected: col.ty.sql(),
-                });
-            };
+            let array = batch
+                .column_by_name(col.name)
+                .expect("check_schema found the column");
             let found = array.data_type();
             if found == field.data_type() {
                 return Ok(array.clone());
-            }
-            if !accepts(col.ty, found) {
-                return Err(Error::Incompatible {
-                    column: col.name,
-                    found: found.clone(),
-                    expected: col.ty.sql(),
-                });
             }
             if *found == DataType::Null {
                 return Ok(new_null_array(field.data_type(), array.len()));
@@ -101,11 +134,21 @@ pub fn conform_batch(def: &TableDef, batch: &RecordBatch) -> Result<RecordBatch,
             cast_column(array, field.data_type(), &options).map_err(|e| Error::Lossy {
                 column: col.name,
                 expected: col.ty.sql(),
+                row: first_lossy_row(array, field.data_type()),
                 reason: e.to_string(),
             })
         })
         .collect::<Result<Vec<ArrayRef>, _>>()?;
     Ok(RecordBatch::try_new(schema, columns).expect("columns were built from the registry schema"))
+}
+
+/// The first row (from 1) of `array` that a cast to `target` cannot keep:
+/// the lenient cast turns exactly those into NULL.
+fn first_lossy_row(array: &ArrayRef, target: &DataType) -> Option<usize> {
+    let lenient = cast_column(array, target, &CastOptions::default()).ok()?;
+    (0..array.len())
+        .find(|&i| array.is_valid(i) && lenient.is_null(i))
+        .map(|i| i + 1)
 }
 
 /// Casts `array` to the registry type `target`.
@@ -114,11 +157,36 @@ pub fn conform_batch(def: &TableDef, batch: &RecordBatch) -> Result<RecordBatch,
 /// label added, the instant unchanged. Arrow's own cast would instead read it
 /// as local time in the target zone, which needs a time-zone database to
 /// resolve the name `UTC` (the `chrono-tz` feature) and fails without one.
+///
+/// A Date64 must be a whole day (Arrow's rule for the type) within Date32's
+/// range: Arrow's own cast divides and truncates to 32 bits, so 2024-01-16
+/// 01:00 would become 2024-01-16 and a huge value some other date.
 fn cast_column(
     array: &ArrayRef,
     target: &DataType,
     options: &CastOptions,
 ) -> Result<ArrayRef, ArrowError> {
+    if let (DataType::Date64, DataType::Date32) = (array.data_type(), target) {
+        const MS_PER_DAY: i64 = 86_400_000;
+        let day = |ms: i64| {
+            (ms % MS_PER_DAY == 0)
+                .then(|| i32::try_from(ms / MS_PER_DAY).ok())
+                .flatten()
+        };
+        let dates = array.as_primitive::<Date64Type>();
+        let days = if options.safe {
+            dates.unary_opt::<_, Date32Type>(day)
+        } else {
+            dates.try_unary::<_, Date32Type, _>(|ms| {
+                day(ms).ok_or_else(|| {
+                    ArrowError::CastError(format!(
+                        "Date64 {ms} is not a whole day within Date32's range"
+                    ))
+                })
+            })?
+        };
+        return Ok(std::sync::Arc::new(days));
+    }
     if let (DataType::Timestamp(_, None), DataType::Timestamp(unit, Some(_))) =
         (array.data_type(), target)
     {
@@ -263,6 +331,7 @@ mod tests {
                 err,
                 Error::Lossy {
                     column: "distance_miles",
+                    row: Some(1),
                     ..
                 }
             ),
@@ -284,6 +353,41 @@ mod tests {
         ));
         assert!(!accepts(ColumnType::Integer, &DataType::Utf8));
         assert!(!accepts(ColumnType::Date, &DataType::Utf8));
+    }
+
+    #[test]
+    fn a_column_twice_is_refused_even_without_rows() {
+        let def = TableId::PlayerAliases.def();
+        let batch = aliases_batch(Arc::new(arrow::array::BooleanArray::from(vec![true])));
+        let mut fields: Vec<Field> = batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.as_ref().clone())
+            .collect();
+        fields.push(Field::new("alias_type", DataType::Utf8, true));
+        let err = check_schema(def, &Schema::new(fields)).unwrap_err();
+        assert_eq!(err.to_string(), "column `alias_type` appears 2 times");
+    }
+
+    #[test]
+    fn a_date64_must_be_a_whole_day_within_date32() {
+        let day_ms = 86_400_000_i64;
+        let dates: ArrayRef = Arc::new(arrow::array::Date64Array::from(vec![
+            19_738 * day_ms,
+            19_738 * day_ms + 1,
+            (i64::from(i32::MAX) + 1) * day_ms,
+        ]));
+        let strict = CastOptions {
+            safe: false,
+            format_options: FormatOptions::default(),
+        };
+        assert!(cast_column(&dates, &DataType::Date32, &strict).is_err());
+        assert_eq!(first_lossy_row(&dates, &DataType::Date32), Some(2));
+        let lenient = cast_column(&dates, &DataType::Date32, &CastOptions::default()).unwrap();
+        let days = lenient.as_primitive::<Date32Type>();
+        assert_eq!(days.value(0), 19_738);
+        assert!(days.is_null(1) && days.is_null(2));
     }
 
     #[test]

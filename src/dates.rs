@@ -10,8 +10,13 @@ const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
 
 /// Converts Arrow's Date32 (days since 1970-01-01) to a date.
 pub fn date32_to_date(days: i32) -> NaiveDate {
-    NaiveDate::from_num_days_from_ce_opt(days + UNIX_EPOCH_DAYS_FROM_CE)
-        .expect("Date32 value in chrono's range")
+    checked_date32_to_date(days).expect("Date32 value in chrono's range")
+}
+
+/// [`date32_to_date`] for any Date32, `None` beyond chrono's dates (about
+/// 262,000 years either side of year 0; Date32 reaches 5.8 million).
+pub fn checked_date32_to_date(days: i32) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(days.checked_add(UNIX_EPOCH_DAYS_FROM_CE)?)
 }
 
 /// Converts a date to Arrow's Date32.
@@ -109,6 +114,9 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
         assert_eq!(date32_to_date(date_to_date32(d)), d);
         assert_eq!(date_to_date32(d), 19_782);
+        assert_eq!(checked_date32_to_date(19_782), Some(d));
+        assert_eq!(checked_date32_to_date(i32::MAX), None);
+        assert_eq!(checked_date32_to_date(i32::MIN), None);
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! whatever the range. (The Storage Read API would avoid the bucket, but it
 //! is gRPC only.)
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::Instant;
 
 use futures::{StreamExt, TryStreamExt};
@@ -179,14 +179,17 @@ async fn pull(
             .download(&options.staging.bucket, name)
             .await
             .map_err(|source| Error::Cloud { table, source })?;
-        let uri = options.staging.uri(name);
-        Ok::<_, Error>(import::check_parquet(table, Path::new(&uri), bytes)?)
+        let uri = PathBuf::from(options.staging.uri(name));
+        let batch = import::check_parquet(table, &uri, bytes)?;
+        Ok::<_, Error>((uri, batch))
     }))
     .buffered(DOWNLOADS_IN_FLIGHT)
     .try_collect::<Vec<_>>()
     .await;
     delete_all(gcs, &options.staging.bucket, &names).await;
-    let batches = read?.into_iter().flatten().collect();
+    let read = read?;
+    import::check_unique(table, &read)?;
+    let batches = read.into_iter().map(|(_, batch)| batch).collect();
     Ok((batches, names.len() as u64))
 }
 

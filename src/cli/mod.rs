@@ -57,8 +57,9 @@ Start here:
   backcourt config             the effective settings (flags, environment,
                                backcourt.toml) and where each came from
 
-Exit codes: 0 ok, 1 failed work, 2 usage or configuration error. A run
-refused because another run holds the lake is failed work (1).";
+Exit codes: 0 ok, 1 failed work, 2 usage or configuration error (a file
+import refuses included). A run refused because another run holds the
+lake is failed work (1).";
 
 #[derive(Debug, ClapArgs)]
 struct Global {
@@ -99,9 +100,11 @@ enum Command {
     ///
     /// PATH is one such file (or a directory of Parquet files with that name),
     /// or a directory holding several. Every file is checked against the raw
-    /// contract first; on a missing column or a type that does not convert
-    /// without loss, nothing is written and the table and column are named.
-    /// Partitions of the dates present are replaced.
+    /// contract first (columns and types, key columns present and unique,
+    /// dates within the known seasons, readable Parquet); on the first
+    /// violation nothing is written, the table, file, column and row are
+    /// named, and the exit code is 2. Partitions of the dates present are
+    /// replaced.
     Import {
         /// File or directory to import.
         path: PathBuf,
@@ -233,14 +236,8 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
                 e.downcast_ref::<backcourt::lake::Error>(),
                 Some(backcourt::lake::Error::Root { .. })
             )
-            || matches!(
-                e.downcast_ref::<backcourt::import::Error>(),
-                Some(
-                    backcourt::import::Error::BadName { .. }
-                        | backcourt::import::Error::Missing { .. }
-                        | backcourt::import::Error::Empty { .. }
-                )
-            )
+            || e.downcast_ref::<backcourt::import::Error>()
+                .is_some_and(backcourt::import::Error::is_bad_input)
             || e.is::<backcourt::registry::UnknownTable>()
             || matches!(
                 e.downcast_ref::<backcourt::export::Error>(),

@@ -1,164 +1,23 @@
 //! `backcourt import` through the binary (src/import.rs): files named
 //! `<dataset>.<table>.parquet` are checked against the raw contract, all of
-//! them before anything is written.
+//! them before anything is written; a file that breaks it is refused with
+//! exit 2, naming the table, file, column and row. Generated broken exports
+//! by the thousand: `import_fuzz.rs`.
 
 use std::path::Path;
 use std::process::Output;
 use std::sync::Arc;
 
-use arrow::array::{
-    ArrayRef, Date32Array, Int32Array, Int64Array, LargeStringArray, RecordBatch, StringArray,
-    StringViewArray, TimestampMillisecondArray,
-};
+use arrow::array::{ArrayRef, Date32Array, Date64Array, Int64Array, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, TimeUnit};
-use backcourt::dates::date_to_date32;
 use backcourt::lake::Lake;
 use backcourt::registry::TableId;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use parquet::arrow::ArrowWriter;
 
+use crate::scenarios::exports::{
+    day, good_exports, rosters, schedule, travel, write_parquet, TIP_OFF_MS,
+};
 use crate::util::{files, int, registry_batch, rows, run, tempdir};
-
-/// Writes `batch` as a Parquet file at `path` (creating its directory).
-fn write_parquet(path: &Path, batch: &RecordBatch) {
-    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
-    let file = std::fs::File::create(path).expect("create");
-    let mut w = ArrowWriter::try_new(file, batch.schema(), None).expect("writer");
-    w.write(batch).expect("write");
-    w.close().expect("close");
-}
-
-fn day(s: &str) -> i32 {
-    date_to_date32(s.parse().expect("a YYYY-MM-DD literal"))
-}
-
-/// `nba_static.travel_distances` with Int64 miles, LargeUtf8 and Utf8View
-/// team names and an extra column.
-fn travel(pairs: &[(&str, &str, i64)]) -> RecordBatch {
-    RecordBatch::try_from_iter(vec![
-        (
-            "from_team",
-            Arc::new(LargeStringArray::from(
-                pairs.iter().map(|p| p.0).collect::<Vec<_>>(),
-            )) as ArrayRef,
-        ),
-        (
-            "to_team",
-            Arc::new(StringViewArray::from(
-                pairs.iter().map(|p| p.1).collect::<Vec<_>>(),
-            )),
-        ),
-        (
-            "distance_miles",
-            Arc::new(Int64Array::from(
-                pairs.iter().map(|p| p.2).collect::<Vec<_>>(),
-            )),
-        ),
-        (
-            "time_zones_crossed",
-            Arc::new(Int32Array::from(vec![Some(3); pairs.len()])),
-        ),
-        (
-            "exported_by",
-            Arc::new(StringArray::from(vec!["bq"; pairs.len()])),
-        ),
-    ])
-    .expect("travel batch")
-}
-
-/// `nba_raw.espn_team_rosters` rows of (roster_date, team_abbr, player_lookup).
-fn rosters(rows: &[(&str, &str, &str)]) -> RecordBatch {
-    registry_batch(
-        TableId::EspnTeamRosters,
-        vec![
-            (
-                "roster_date",
-                Arc::new(Date32Array::from(
-                    rows.iter().map(|r| day(r.0)).collect::<Vec<_>>(),
-                )) as ArrayRef,
-            ),
-            (
-                "team_abbr",
-                Arc::new(StringArray::from(
-                    rows.iter().map(|r| r.1).collect::<Vec<_>>(),
-                )),
-            ),
-            (
-                "player_lookup",
-                Arc::new(StringArray::from(
-                    rows.iter().map(|r| r.2).collect::<Vec<_>>(),
-                )),
-            ),
-        ],
-    )
-}
-
-/// `nba_raw.nbac_schedule` rows of (game_id, game_date, tip-off in Unix
-/// milliseconds), the tip-off as a timestamp without zone in milliseconds.
-fn schedule(rows: &[(&str, &str, i64)]) -> RecordBatch {
-    registry_batch(
-        TableId::NbacSchedule,
-        vec![
-            (
-                "game_id",
-                Arc::new(StringArray::from(
-                    rows.iter().map(|r| r.0).collect::<Vec<_>>(),
-                )) as ArrayRef,
-            ),
-            (
-                "game_date",
-                Arc::new(Date32Array::from(
-                    rows.iter().map(|r| day(r.1)).collect::<Vec<_>>(),
-                )),
-            ),
-            (
-                "season_year",
-                Arc::new(Int64Array::from(vec![2023; rows.len()])),
-            ),
-            (
-                "game_time_utc",
-                Arc::new(TimestampMillisecondArray::from(
-                    rows.iter().map(|r| r.2).collect::<Vec<_>>(),
-                )),
-            ),
-        ],
-    )
-}
-
-const TIP_OFF_MS: i64 = 1_705_363_200_123; // 2024-01-16 00:00:00.123 UTC
-
-/// A directory of three good exports: a file, a directory of two files, and
-/// a file with extra columns and other widths.
-fn good_exports(dir: &Path) {
-    write_parquet(
-        &dir.join("nba_raw.nbac_schedule.parquet"),
-        &schedule(&[
-            ("0022300601", "2024-01-15", TIP_OFF_MS),
-            ("0022300602", "2024-01-15", TIP_OFF_MS + 3_600_000),
-            ("0022300615", "2024-01-17", TIP_OFF_MS + 172_800_000),
-        ]),
-    );
-    let roster_dir = dir.join("nba_raw.espn_team_rosters.parquet");
-    write_parquet(
-        &roster_dir.join("part-000.parquet"),
-        &rosters(&[
-            ("2024-01-15", "BOS", "jaysontatum"),
-            ("2024-01-15", "BOS", "jaylenbrown"),
-        ]),
-    );
-    write_parquet(
-        &roster_dir.join("part-001.parquet"),
-        &rosters(&[("2024-01-16", "LAL", "lebronjames")]),
-    );
-    write_parquet(
-        &dir.join("nba_static.travel_distances.parquet"),
-        &travel(&[
-            ("BOS", "LAL", 2611),
-            ("LAL", "BOS", 2611),
-            ("BOS", "NYK", 190),
-        ]),
-    );
-}
 
 fn open(dir: &Path) -> Lake {
     Lake::open(dir.to_str().expect("utf-8 temp path")).expect("open lake")
@@ -325,8 +184,9 @@ fn a_missing_required_column_fails_naming_table_and_column() {
 
     let dir = tempdir();
     let out = import(dir.path(), &path);
-    // A contract violation is failed work (cli::exit_code), not a usage error.
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // A file that breaks the contract is the caller's to fix: exit 2
+    // (import::Error::is_bad_input), as for a bad file name.
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("nba_raw.espn_team_rosters"), "{err}");
     assert_eq!(
@@ -358,7 +218,7 @@ fn a_string_where_a_number_is_required_is_rejected() {
 
     let dir = tempdir();
     let out = import(dir.path(), exports.path());
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("nba_static.travel_distances"), "{err}");
     assert!(
@@ -403,7 +263,7 @@ fn one_bad_table_means_nothing_is_written() {
     write_parquet(&travel_dir.join("b.parquet"), &incomplete);
 
     let out = import(dir.path(), exports.path());
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
         err.contains("nba_static.travel_distances") && err.contains("`distance_miles`"),
@@ -524,5 +384,312 @@ fn reimporting_the_same_files_gives_identical_bytes() {
     assert!(
         files(b.path()) == first,
         "the same import into another lake gave other bytes"
+    );
+}
+
+/// Imports `path` into an empty lake, which must refuse it (exit 2) and
+/// write nothing; returns what it said.
+fn refused(path: &Path) -> String {
+    let dir = tempdir();
+    let out = import(dir.path(), path);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(files(dir.path()).is_empty(), "a refused import wrote files");
+    stderr(&out)
+}
+
+/// `batch` with column `name` replaced by `array` (same position).
+fn with_column(batch: &RecordBatch, name: &str, array: ArrayRef) -> RecordBatch {
+    let schema = batch.schema();
+    let cols: Vec<(String, ArrayRef)> = schema
+        .fields()
+        .iter()
+        .zip(batch.columns())
+        .map(|(f, c)| {
+            let c = if f.name() == name {
+                array.clone()
+            } else {
+                c.clone()
+            };
+            (f.name().clone(), c)
+        })
+        .collect();
+    RecordBatch::try_from_iter(cols).expect("batch")
+}
+
+// Each test below pins a gap the import fuzz cases (import_fuzz.rs) found.
+
+#[test]
+fn a_file_without_rows_is_still_held_to_the_columns() {
+    // No rows meant no batch, and so no check at all: a zero-row file with a
+    // column missing or of the wrong type was imported.
+    let exports = tempdir();
+    let empty = rosters(&[("2024-01-15", "BOS", "jaysontatum")]).slice(0, 0);
+    let path = exports.path().join("nba_raw.espn_team_rosters.parquet");
+    let idx = empty.schema().index_of("team_abbr").expect("column");
+    let keep: Vec<usize> = (0..empty.num_columns()).filter(|&i| i != idx).collect();
+    write_parquet(&path, &empty.project(&keep).expect("projection"));
+    let err = refused(&path);
+    assert!(
+        err.contains("nba_raw.espn_team_rosters")
+            && err.contains("missing required column `team_abbr`"),
+        "{err}"
+    );
+
+    write_parquet(
+        &path,
+        &with_column(
+            &empty,
+            "team_abbr",
+            Arc::new(Int64Array::from(Vec::<i64>::new())),
+        ),
+    );
+    let err = refused(&path);
+    assert!(err.contains("column `team_abbr` has type Int64"), "{err}");
+
+    // With its columns, an empty file is an empty feed: imported, no rows.
+    write_parquet(&path, &empty);
+    let dir = tempdir();
+    let out = import(dir.path(), &path);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(files(dir.path()).is_empty());
+}
+
+#[test]
+fn a_date64_that_is_not_a_whole_day_is_refused_by_row() {
+    // Arrow's cast divides by a day and truncates to 32 bits: 01:00 on the
+    // 16th became the 16th, a huge value some other date, silently.
+    let exports = tempdir();
+    let path = exports.path().join("nba_raw.espn_team_rosters.parquet");
+    let batch = rosters(&[
+        ("2024-01-15", "BOS", "jaysontatum"),
+        ("2024-01-16", "BOS", "jaylenbrown"),
+    ]);
+    let midnight = i64::from(day("2024-01-16")) * 86_400_000;
+    for bad in [midnight + 3_600_000, (i64::from(i32::MAX) + 1) * 86_400_000] {
+        let dates = Date64Array::from(vec![midnight, bad]);
+        write_parquet(&path, &with_column(&batch, "roster_date", Arc::new(dates)));
+        let err = refused(&path);
+        assert!(
+            err.contains("nba_raw.espn_team_rosters")
+                && err.contains("column `roster_date` row 2: a value does not fit DATE"),
+            "{err}"
+        );
+    }
+    // Whole days are dates.
+    let dates = Date64Array::from(vec![midnight, midnight]);
+    write_parquet(&path, &with_column(&batch, "roster_date", Arc::new(dates)));
+    let dir = tempdir();
+    assert_eq!(import(dir.path(), &path).status.code(), Some(0));
+}
+
+#[test]
+fn dates_outside_the_known_seasons_are_refused_not_a_panic() {
+    // A Date32 beyond chrono's range panicked in the lake's partitioning
+    // (dates.rs, "Date32 value in chrono's range"); 1900 or 2200 made a
+    // partition directory of that year.
+    let exports = tempdir();
+    let path = exports.path().join("nba_raw.espn_team_rosters.parquet");
+    let batch = rosters(&[
+        ("2024-01-15", "BOS", "jaysontatum"),
+        ("2024-01-15", "BOS", "jaylenbrown"),
+    ]);
+    for (bad, shown) in [
+        (i32::MAX, "2147483647 days from 1970-01-01"),
+        (day("1900-01-01"), "1900-01-01"),
+        (day("2200-06-01"), "2200-06-01"),
+    ] {
+        let dates = Date32Array::from(vec![day("2024-01-15"), bad]);
+        write_parquet(&path, &with_column(&batch, "roster_date", Arc::new(dates)));
+        let err = refused(&path);
+        assert!(
+            err.contains(&format!("nba_raw.espn_team_rosters ({}): column `roster_date` row 2 is {shown}, outside the seasons backcourt knows (1946-10-01..2101-09-30)", path.display())),
+            "{err}"
+        );
+    }
+    // Timestamps too.
+    let sched = exports.path().join("nba_raw.nbac_schedule.parquet");
+    write_parquet(
+        &sched,
+        &schedule(&[
+            ("0022300601", "2024-01-15", TIP_OFF_MS),
+            ("0022300602", "2024-01-15", 7_258_118_400_000),
+        ]),
+    );
+    let err = refused(&sched);
+    assert!(
+        err.contains("column `game_time_utc` row 2 is 2200-01-01T00:00:00+00:00"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_null_in_the_key_is_refused_by_row() {
+    // A NULL player_lookup was imported; a NULL date was refused without
+    // saying which row.
+    let exports = tempdir();
+    let path = exports.path().join("nba_raw.espn_team_rosters.parquet");
+    let batch = rosters(&[
+        ("2024-01-15", "BOS", "jaysontatum"),
+        ("2024-01-15", "BOS", "jaylenbrown"),
+    ]);
+    let lookups = StringArray::from(vec![Some("jaysontatum"), None]);
+    write_parquet(
+        &path,
+        &with_column(&batch, "player_lookup", Arc::new(lookups)),
+    );
+    let err = refused(&path);
+    assert!(
+        err.contains("column `player_lookup` row 2 is NULL; it is part of the key (roster_date, team_abbr, player_lookup)"),
+        "{err}"
+    );
+    let dates = Date32Array::from(vec![None, Some(day("2024-01-15"))]);
+    write_parquet(&path, &with_column(&batch, "roster_date", Arc::new(dates)));
+    let err = refused(&path);
+    assert!(
+        err.contains(
+            "column `roster_date` row 1 is NULL; it is the date the table is partitioned on"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn two_rows_with_one_key_are_refused_naming_both() {
+    // The grain is unique in the lake; an import of duplicates wrote both.
+    let exports = tempdir();
+    let dir = exports.path().join("nba_raw.espn_team_rosters.parquet");
+    write_parquet(
+        &dir.join("part-000.parquet"),
+        &rosters(&[
+            ("2024-01-15", "BOS", "jaysontatum"),
+            ("2024-01-15", "BOS", "jaylenbrown"),
+        ]),
+    );
+    write_parquet(
+        &dir.join("part-001.parquet"),
+        &rosters(&[
+            ("2024-01-16", "LAL", "lebronjames"),
+            ("2024-01-15", "BOS", "jaylenbrown"),
+        ]),
+    );
+    let err = refused(exports.path());
+    assert!(
+        err.contains(&format!(
+            "nba_raw.espn_team_rosters: two rows with the key (`roster_date`, `team_abbr`, `player_lookup`) = (2024-01-15, \"BOS\", \"jaylenbrown\"): {} row 2 and {} row 2",
+            dir.join("part-000.parquet").display(),
+            dir.join("part-001.parquet").display()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_hive_directory_must_match_its_rows() {
+    // A file under `roster_date=2024-01-15/` holding rows of the 16th (or
+    // under a directory that names no date) was imported as it was.
+    let exports = tempdir();
+    let table = exports.path().join("nba_raw.espn_team_rosters.parquet");
+    let mixed = table.join("roster_date=2024-01-15/part-0.parquet");
+    write_parquet(
+        &mixed,
+        &rosters(&[
+            ("2024-01-15", "BOS", "jaysontatum"),
+            ("2024-01-16", "BOS", "jaylenbrown"),
+        ]),
+    );
+    let err = refused(&table);
+    assert!(
+        err.contains(
+            "column `roster_date` row 2 is 2024-01-16, not 2024-01-15, the date of its directory"
+        ),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&table).unwrap();
+
+    let undated = table.join("roster_date=soon/part-0.parquet");
+    write_parquet(&undated, &rosters(&[("2024-01-15", "BOS", "jaysontatum")]));
+    let err = refused(&table);
+    assert!(
+        err.contains("directory `roster_date=soon` names column `roster_date` but not a date"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&table).unwrap();
+
+    let matching = table.join("roster_date=2024-01-15/part-0.parquet");
+    write_parquet(&matching, &rosters(&[("2024-01-15", "BOS", "jaysontatum")]));
+    let dir = tempdir();
+    let out = import(dir.path(), &table);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn strings_that_are_not_utf8_name_their_column() {
+    // The reader's "encountered non UTF-8 data" came out as "not a Parquet
+    // file", with no column.
+    let exports = tempdir();
+    let path = exports.path().join("nba_raw.espn_team_rosters.parquet");
+    let batch = rosters(&[
+        ("2024-01-15", "BOS", "jaysontatum"),
+        ("2024-01-15", "BOS", "~not-utf8~"),
+    ]);
+    std::fs::write(
+        &path,
+        crate::scenarios::exports::parquet_with_invalid_utf8(&batch, "~not-utf8~"),
+    )
+    .unwrap();
+    let err = refused(&path);
+    assert!(
+        err.contains("nba_raw.espn_team_rosters")
+            && err.contains("column `player_lookup` cannot be read")
+            && err.contains("non UTF-8"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_column_twice_is_refused() {
+    // The first of two `team_abbr` columns was taken, the second ignored.
+    let exports = tempdir();
+    let path = exports.path().join("nba_raw.espn_team_rosters.parquet");
+    let batch = rosters(&[("2024-01-15", "BOS", "jaysontatum")]);
+    let mut cols: Vec<(String, ArrayRef)> = batch
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .zip(batch.columns().iter().cloned())
+        .collect();
+    cols.push(("team_abbr".into(), Arc::new(StringArray::from(vec!["LAL"]))));
+    let fields: Vec<arrow::datatypes::Field> = cols
+        .iter()
+        .map(|(n, a)| arrow::datatypes::Field::new(n, a.data_type().clone(), true))
+        .collect();
+    let twice = RecordBatch::try_new(
+        Arc::new(arrow::datatypes::Schema::new(fields)),
+        cols.into_iter().map(|(_, a)| a).collect(),
+    )
+    .expect("duplicate names are allowed in a batch");
+    write_parquet(&path, &twice);
+    let err = refused(&path);
+    assert!(err.contains("column `team_abbr` appears 2 times"), "{err}");
+}
+
+#[test]
+fn a_value_that_does_not_fit_names_its_row() {
+    let exports = tempdir();
+    let path = exports.path().join("nba_static.travel_distances.parquet");
+    write_parquet(
+        &path,
+        &travel(&[
+            ("BOS", "LAL", 2611),
+            ("LAL", "BOS", i64::MAX),
+            ("BOS", "NYK", 190),
+        ]),
+    );
+    let err = refused(&path);
+    assert!(
+        err.contains("nba_static.travel_distances")
+            && err.contains("column `distance_miles` row 2: a value does not fit INTEGER"),
+        "{err}"
     );
 }
