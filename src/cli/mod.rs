@@ -145,8 +145,9 @@ enum Command {
     /// fingerprint of the inputs it read; a second run of the same command
     /// computes only what is not done or has changed since.
     Run(run::RunArgs),
-    /// Per table, over the whole calendar: dates done, stale, failed,
-    /// blocked, never run, and the last finished run.
+    /// Per table, over the whole calendar: dates done (and of those, kept
+    /// from a live run), stale, failed, blocked, never run, and the last
+    /// finished run.
     Status(run::StatusArgs),
     /// The date × table matrix over a range: rows per partition, the rows
     /// the calendar and the raw box scores say it should hold, and the

@@ -506,6 +506,11 @@ pub fn cmd_status(root: &LakeRoot, args: &StatusArgs, json: bool) -> Result<()> 
                 tp.table.to_string().into(),
                 (tp.owed() as u64).into(),
                 (tp.current.len() as u64).into(),
+                (tp.current
+                    .iter()
+                    .filter(|d| ledger.get(**d).is_some_and(|e| e.live_as_of.is_some()))
+                    .count() as u64)
+                    .into(),
                 count(&|w| {
                     matches!(
                         w,
@@ -527,6 +532,7 @@ pub fn cmd_status(root: &LakeRoot, args: &StatusArgs, json: bool) -> Result<()> 
             "table",
             "game_dates",
             "done",
+            "live",
             "stale",
             "failed",
             "blocked",

@@ -160,6 +160,13 @@ fn a_live_run_predicts_the_scheduled_slate_and_the_run_after_the_games_grades_it
         Some(None),
         "Phase 3 summaries compute the day as usual (no rows yet)"
     );
+    let out = run(dir.path(), &["--json", "status", "player_prop_predictions"]);
+    assert!(out.status.success(), "status: {}", show(&out));
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        status[0]["live"], 1,
+        "status counts the live date: {status}"
+    );
     let predictions = |lake: &Lake| {
         files(&root(lake).join(format!(
             "nba_predictions/player_prop_predictions/game_date={day}"
