@@ -15,7 +15,7 @@ use backcourt::registry::TableId;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use crate::scenarios::exports::{
-    day, good_exports, rosters, schedule, travel, write_parquet, TIP_OFF_MS,
+    day, good_exports, replace_column, rosters, schedule, travel, write_parquet, TIP_OFF_MS,
 };
 use crate::util::{files, int, registry_batch, rows, run, tempdir};
 
@@ -397,25 +397,6 @@ fn refused(path: &Path) -> String {
     stderr(&out)
 }
 
-/// `batch` with column `name` replaced by `array` (same position).
-fn with_column(batch: &RecordBatch, name: &str, array: ArrayRef) -> RecordBatch {
-    let schema = batch.schema();
-    let cols: Vec<(String, ArrayRef)> = schema
-        .fields()
-        .iter()
-        .zip(batch.columns())
-        .map(|(f, c)| {
-            let c = if f.name() == name {
-                array.clone()
-            } else {
-                c.clone()
-            };
-            (f.name().clone(), c)
-        })
-        .collect();
-    RecordBatch::try_from_iter(cols).expect("batch")
-}
-
 // Each test below pins a gap the import fuzz cases (import_fuzz.rs) found.
 
 #[test]
@@ -437,7 +418,7 @@ fn a_file_without_rows_is_still_held_to_the_columns() {
 
     write_parquet(
         &path,
-        &with_column(
+        &replace_column(
             &empty,
             "team_abbr",
             Arc::new(Int64Array::from(Vec::<i64>::new())),
@@ -467,7 +448,10 @@ fn a_date64_that_is_not_a_whole_day_is_refused_by_row() {
     let midnight = i64::from(day("2024-01-16")) * 86_400_000;
     for bad in [midnight + 3_600_000, (i64::from(i32::MAX) + 1) * 86_400_000] {
         let dates = Date64Array::from(vec![midnight, bad]);
-        write_parquet(&path, &with_column(&batch, "roster_date", Arc::new(dates)));
+        write_parquet(
+            &path,
+            &replace_column(&batch, "roster_date", Arc::new(dates)),
+        );
         let err = refused(&path);
         assert!(
             err.contains("nba_raw.espn_team_rosters")
@@ -477,7 +461,10 @@ fn a_date64_that_is_not_a_whole_day_is_refused_by_row() {
     }
     // Whole days are dates.
     let dates = Date64Array::from(vec![midnight, midnight]);
-    write_parquet(&path, &with_column(&batch, "roster_date", Arc::new(dates)));
+    write_parquet(
+        &path,
+        &replace_column(&batch, "roster_date", Arc::new(dates)),
+    );
     let dir = tempdir();
     assert_eq!(import(dir.path(), &path).status.code(), Some(0));
 }
@@ -499,7 +486,10 @@ fn dates_outside_the_known_seasons_are_refused_not_a_panic() {
         (day("2200-06-01"), "2200-06-01"),
     ] {
         let dates = Date32Array::from(vec![day("2024-01-15"), bad]);
-        write_parquet(&path, &with_column(&batch, "roster_date", Arc::new(dates)));
+        write_parquet(
+            &path,
+            &replace_column(&batch, "roster_date", Arc::new(dates)),
+        );
         let err = refused(&path);
         assert!(
             err.contains(&format!("nba_raw.espn_team_rosters ({}): column `roster_date` row 2 is {shown}, outside the seasons backcourt knows (1946-10-01..2101-09-30)", path.display())),
@@ -535,7 +525,7 @@ fn a_null_in_the_key_is_refused_by_row() {
     let lookups = StringArray::from(vec![Some("jaysontatum"), None]);
     write_parquet(
         &path,
-        &with_column(&batch, "player_lookup", Arc::new(lookups)),
+        &replace_column(&batch, "player_lookup", Arc::new(lookups)),
     );
     let err = refused(&path);
     assert!(
@@ -543,7 +533,10 @@ fn a_null_in_the_key_is_refused_by_row() {
         "{err}"
     );
     let dates = Date32Array::from(vec![None, Some(day("2024-01-15"))]);
-    write_parquet(&path, &with_column(&batch, "roster_date", Arc::new(dates)));
+    write_parquet(
+        &path,
+        &replace_column(&batch, "roster_date", Arc::new(dates)),
+    );
     let err = refused(&path);
     assert!(
         err.contains(

@@ -51,7 +51,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::scenarios::exports::{
-    day, good_export_files, parquet_bytes, parquet_with_invalid_utf8, write_parquet_with,
+    day, good_export_files, parquet_bytes, parquet_with_invalid_utf8, replace_column, try_batch,
+    write_parquet_with,
 };
 use crate::util::{files, run, show, tempdir};
 
@@ -385,24 +386,6 @@ fn base(rng: &mut ChaCha8Rng) -> Vec<ExportFile> {
 
 // ---- batch surgery ----
 
-fn replace_column(batch: &RecordBatch, name: &str, array: ArrayRef) -> RecordBatch {
-    let schema = batch.schema();
-    let cols: Vec<(String, ArrayRef)> = schema
-        .fields()
-        .iter()
-        .zip(batch.columns())
-        .map(|(f, c)| {
-            let c = if f.name() == name {
-                array.clone()
-            } else {
-                c.clone()
-            };
-            (f.name().clone(), c)
-        })
-        .collect();
-    try_batch(cols, batch.num_rows())
-}
-
 fn rename_column(batch: &RecordBatch, name: &str, to: &str) -> RecordBatch {
     let schema = batch.schema();
     let cols = schema
@@ -439,21 +422,6 @@ fn add_column(batch: &RecordBatch, name: &str, array: ArrayRef) -> RecordBatch {
         .collect();
     cols.push((name.to_string(), array));
     try_batch(cols, batch.num_rows())
-}
-
-/// A batch of these columns (duplicate names allowed, as in a file).
-fn try_batch(cols: Vec<(String, ArrayRef)>, rows: usize) -> RecordBatch {
-    let fields: Vec<Field> = cols
-        .iter()
-        .map(|(n, a)| Field::new(n, a.data_type().clone(), true))
-        .collect();
-    let arrays: Vec<ArrayRef> = cols.into_iter().map(|(_, a)| a).collect();
-    RecordBatch::try_new_with_options(
-        Arc::new(arrow::datatypes::Schema::new(fields)),
-        arrays,
-        &arrow::array::RecordBatchOptions::new().with_row_count(Some(rows)),
-    )
-    .expect("columns of one length")
 }
 
 /// `array` with row `row` taken from `value` (one row, the same type).

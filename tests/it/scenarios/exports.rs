@@ -216,3 +216,37 @@ pub fn good_exports(dir: &Path) {
         write_parquet(&dir.join(path), &batch);
     }
 }
+
+/// `batch` with column `name` replaced by `array` (same position).
+pub fn replace_column(batch: &RecordBatch, name: &str, array: ArrayRef) -> RecordBatch {
+    let schema = batch.schema();
+    let cols: Vec<(String, ArrayRef)> = schema
+        .fields()
+        .iter()
+        .zip(batch.columns())
+        .map(|(f, c)| {
+            let c = if f.name() == name {
+                array.clone()
+            } else {
+                c.clone()
+            };
+            (f.name().clone(), c)
+        })
+        .collect();
+    try_batch(cols, batch.num_rows())
+}
+
+/// A batch of these columns (duplicate names allowed, as in a file).
+pub fn try_batch(cols: Vec<(String, ArrayRef)>, rows: usize) -> RecordBatch {
+    let fields: Vec<arrow::datatypes::Field> = cols
+        .iter()
+        .map(|(n, a)| arrow::datatypes::Field::new(n, a.data_type().clone(), true))
+        .collect();
+    let arrays: Vec<ArrayRef> = cols.into_iter().map(|(_, a)| a).collect();
+    RecordBatch::try_new_with_options(
+        Arc::new(arrow::datatypes::Schema::new(fields)),
+        arrays,
+        &arrow::array::RecordBatchOptions::new().with_row_count(Some(rows)),
+    )
+    .expect("columns of one length")
+}
