@@ -51,6 +51,8 @@ pub enum Error {
     Lake(#[from] crate::lake::Error),
     #[error(transparent)]
     Lock(#[from] crate::backfill::lock::LockError),
+    #[error("{table}: its partitions changed while the export read them (another process wrote the lake); nothing was exported: run the export again")]
+    Changed { table: TableId },
     #[error(transparent)]
     Open(#[from] engine::Error),
     #[error("export: {0}")]
@@ -104,10 +106,11 @@ struct Prepared {
 /// Exports the tables `options` names; every table is attempted, and the
 /// report says which failed.
 ///
-/// The tables are read under the lake's lock, so a run cannot rewrite a
-/// partition halfway through the read (an export beside a run refuses,
-/// naming it, as a second run does); the lock goes before the uploads,
-/// which read only the snapshot taken.
+/// The tables are read while no writer holds the lake: an export beside a
+/// run refuses, naming it, and one whose tables changed while it read them
+/// (a run that started meanwhile) exports nothing. Exports do not lock the
+/// lake themselves, so two can read it at once; the uploads read only the
+/// snapshot taken.
 pub fn export(lake: &Lake, options: &ExportOptions) -> Result<Vec<TableExport>> {
     let tables = if options.tables.is_empty() {
         TableId::ALL
@@ -118,7 +121,11 @@ pub fn export(lake: &Lake, options: &ExportOptions) -> Result<Vec<TableExport>> 
     } else {
         options.tables.clone()
     };
-    let lock = crate::backfill::lock::acquire(lake, "backcourt export")?;
+    crate::backfill::lock::check_unlocked(lake)?;
+    let listed = tables
+        .iter()
+        .map(|&t| Ok((t, lake.partitions(t)?)))
+        .collect::<Result<Vec<_>>>()?;
     let engine = Engine::open(lake)?;
     let run = cloud::run_id();
     let scratch = scratch_dir(&run)?;
@@ -132,7 +139,12 @@ pub fn export(lake: &Lake, options: &ExportOptions) -> Result<Vec<TableExport>> 
         }
     }
     drop(engine);
-    drop(lock);
+    crate::backfill::lock::check_unlocked(lake)?;
+    for (table, before) in listed {
+        if lake.partitions(table)? != before {
+            return Err(Error::Changed { table });
+        }
+    }
     if !empty.is_empty() {
         tracing::info!(
             "not exported, no rows in the lake for the range: {}",

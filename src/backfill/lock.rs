@@ -5,6 +5,8 @@
 //! cannot remove it: a lock whose holder was on this machine and whose
 //! process is gone is taken over, with a warning. A lock from another
 //! machine is never broken automatically (`backcourt unlock` removes it).
+//! Writers (`run`, `mirror`) take the lock; `export`, a reader, only checks
+//! that no writer holds it ([`check_unlocked`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -114,6 +116,22 @@ pub fn read_holder(lake: &Lake) -> Result<Option<Holder>, LockError> {
                     reason: e.to_string(),
                 })
         }
+    }
+}
+
+/// For a reader that must not see a run's writes half done (`export`):
+/// an error naming the holder when a writer holds the lake. A lock left by
+/// a process of this machine that is gone is no writer. Readers take no
+/// lock of their own, so they do not keep each other out.
+pub fn check_unlocked(lake: &Lake) -> Result<(), LockError> {
+    match read_holder(lake)? {
+        Some(holder) if !(holder.host == hostname() && !process_alive(holder.pid)) => {
+            Err(LockError::Held {
+                root: lake.root().into(),
+                holder,
+            })
+        }
+        _ => Ok(()),
     }
 }
 

@@ -59,12 +59,17 @@ pub fn cmd_live(
             println!("Catching up the dates before {date}:");
             print_run(root, r)?;
         }
-        if let Some((_, r)) = &report.live {
-            println!(
-                "Live {date} as of {}:",
-                as_of.to_rfc3339_opts(SecondsFormat::Secs, true)
-            );
-            print_run(root, r)?;
+        match &report.live {
+            Some((_, r)) => {
+                println!(
+                    "Live {date} as of {}:",
+                    as_of.to_rfc3339_opts(SecondsFormat::Secs, true)
+                );
+                print_run(root, r)?;
+            }
+            None => println!(
+                "{date} was not run live: the catch-up left earlier dates undone, and {date} reads them."
+            ),
         }
         if let Some(slate) = &slate {
             println!("The slate of {date}, per system (graded by the first run after its games):");

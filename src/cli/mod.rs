@@ -336,6 +336,7 @@ pub fn run(args: Args) -> Result<()> {
         Command::Bench(bench) => bench::cmd_bench(&bench, json),
         Command::Export(export) => cloud::cmd_export(root, &settings, &export, json),
         Command::Mirror(mirror) => cloud::cmd_mirror(root, &settings, &mirror, json),
+        Command::Run(run) if run.live => live::cmd_live(root, run.date, run.as_of, json),
         Command::Run(run) => run::cmd_run(root, &run, json),
         Command::Status(status) => run::cmd_status(root, &status, json),
         Command::Unlock => run::cmd_unlock(root),

@@ -127,10 +127,8 @@ fn parse_tables(names: &[String]) -> Result<Vec<TableId>> {
         .collect::<Result<_, _>>()?)
 }
 
+/// `backcourt run`; with `--live` the command goes to `cmd_live` (live.rs).
 pub fn cmd_run(root: &LakeRoot, args: &RunArgs, json: bool) -> Result<()> {
-    if args.live {
-        return super::live::cmd_live(root, args.date, args.as_of, json);
-    }
     let lake = root.open()?;
     let tables = match &args.from {
         Some(from) => Selection::downstream_of(from.parse()?),

@@ -636,8 +636,8 @@ fn a_second_run_refuses_while_one_holds_the_lake_and_unlock_removes_a_foreign_lo
         first.id(),
         show(&second)
     );
-    // An export reads the lake under the same lock: beside a run, it refuses
-    // before reading (or contacting BigQuery), naming the run.
+    // An export reads only while no writer holds the lake: beside a run, it
+    // refuses before reading (or contacting BigQuery), naming the run.
     let export = backcourt(lake)
         .args(["export", "--project", "p", "--staging", "gs://bucket/stage"])
         .output()
