@@ -125,7 +125,7 @@ pub fn read_holder(lake: &Lake) -> Result<Option<Holder>, LockError> {
 /// lock of their own, so they do not keep each other out.
 pub fn check_unlocked(lake: &Lake) -> Result<(), LockError> {
     match read_holder(lake)? {
-        Some(holder) if !(holder.host == hostname() && !process_alive(holder.pid)) => {
+        Some(holder) if holder.host != hostname() || process_alive(holder.pid) => {
             Err(LockError::Held {
                 root: lake.root().into(),
                 holder,
