@@ -35,7 +35,7 @@ use crate::registry::TableId;
 
 /// What a held copy was made from: the table's partitions (date, size,
 /// version tag) as the lake listed them.
-type Listing = Vec<(Option<chrono::NaiveDate>, u64, Option<String>)>;
+pub(super) type Listing = Vec<(Option<chrono::NaiveDate>, u64, Option<String>)>;
 
 /// The tables a session (and its forks) holds, with the listing each copy
 /// equals.
@@ -44,9 +44,9 @@ pub(super) type HeldSet = std::sync::Arc<std::sync::Mutex<HashMap<TableId, Listi
 /// The in-memory database of the held copies, attached with compression:
 /// four seasons' copies made the process peak at 2.1 GiB instead of 3.4 GiB,
 /// for about 3 s more loading.
-const HELD_DB: &str = "held";
+pub(super) const HELD_DB: &str = "held";
 
-fn listing(partitions: Vec<Partition>) -> Listing {
+pub(super) fn listing(partitions: Vec<Partition>) -> Listing {
     partitions
         .into_iter()
         .map(|p| (p.date, p.size, p.e_tag))

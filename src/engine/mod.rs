@@ -21,6 +21,7 @@ use crate::lake::{self, Lake, WriteScope, WriteStats, PART_FILE};
 use crate::registry::{Dataset, TableId};
 
 mod held;
+mod memo;
 
 /// Errors of the SQL seam; each names the table or statement it concerns.
 #[derive(Debug, thiserror::Error)]
@@ -257,6 +258,9 @@ pub struct Engine<'l> {
     games_table: std::sync::Arc<std::sync::Mutex<bool>>,
     /// The lake tables held in memory (see [`held`]); shared by forks.
     held: held::HeldSet,
+    /// Shared intermediates computed once per range (see [`memo`]); shared
+    /// by forks.
+    memos: memo::MemoSet,
 }
 
 impl<'l> Engine<'l> {
@@ -275,6 +279,7 @@ impl<'l> Engine<'l> {
             lake,
             games_table: Default::default(),
             held: Default::default(),
+            memos: Default::default(),
         };
         engine.apply_settings()?;
         engine.attach_held()?;
@@ -341,6 +346,7 @@ impl<'l> Engine<'l> {
             lake: self.lake,
             games_table: self.games_table.clone(),
             held: self.held.clone(),
+            memos: self.memos.clone(),
         };
         engine.apply_settings()?;
         Ok(engine)
@@ -514,7 +520,8 @@ impl<'l> Engine<'l> {
         let def = table.def();
         let range = params.range;
         let date_col = def.date_column.ok_or(Error::Unpartitioned { table })?;
-        let bound = bind_params(sql.trim().trim_end_matches(';'), params)?;
+        let sql = self.with_memos(table, sql.trim().trim_end_matches(';'), range)?;
+        let bound = bind_params(&sql, params)?;
         let model_err = |source| Error::Model {
             table,
             range,
