@@ -12,7 +12,7 @@ use backcourt::lake::{Lake, WriteScope};
 use backcourt::registry::{Phase, TableId};
 use chrono::NaiveDate;
 
-use crate::util::{copy_lake, int, precompute_league, rows, tempdir};
+use crate::util::{copy_lake, int_on, precompute_league, rows_on, tempdir};
 
 /// The game dates the replay test recomputes: the first non-bootstrap one of
 /// each season (the edge of the bootstrap), every 45th, and the opening
@@ -41,9 +41,9 @@ fn replay_dates(calendar: &Calendar) -> Vec<NaiveDate> {
     dates
 }
 
-fn failure_rows(lake: &Lake, table: TableId, date: NaiveDate) -> Vec<Vec<String>> {
-    rows(
-        lake,
+fn failure_rows(engine: &Engine, table: TableId, date: NaiveDate) -> Vec<Vec<String>> {
+    rows_on(
+        engine,
         &format!(
             "SELECT * FROM nba_processing.processing_failures \
              WHERE table_name = '{}' AND analysis_date = DATE '{date}' ORDER BY entity_id",
@@ -93,8 +93,8 @@ fn each_table_computes_a_date_alone_byte_for_byte_as_in_the_full_run() {
                 )
                 .expect("write the one-date failures");
             assert_eq!(
-                failure_rows(&alone_lake, table, date),
-                failure_rows(lake, table, date),
+                failure_rows(&Engine::open(&alone_lake).expect("engine"), table, date),
+                failure_rows(&engine, table, date),
                 "{table} {date}: failure rows differ"
             );
         }
@@ -121,8 +121,8 @@ fn bootstrap_dates_have_no_rows_but_the_feature_stores_carried_over_ones() {
             bootstrap += 1;
             assert_eq!(calendar.carries_over(date), carries, "{date}");
             for table in TableId::in_phase_order(Phase::Precompute) {
-                let n = int(
-                    lake,
+                let n = int_on(
+                    &engine,
                     &format!(
                         "SELECT CAST(count(*) AS BIGINT) FROM {table} WHERE {} = DATE '{date}'",
                         table.def().date_column.expect("dated")
@@ -157,8 +157,8 @@ fn bootstrap_dates_have_no_rows_but_the_feature_stores_carried_over_ones() {
         4 * 14,
         "14 game dates per season in the generated league"
     );
-    let failures = int(
-        lake,
+    let failures = int_on(
+        &engine,
         "SELECT CAST(count(*) AS BIGINT) FROM nba_processing.processing_failures f \
          JOIN backcourt.game_dates d ON d.game_date = f.analysis_date WHERE d.is_bootstrap",
     );
@@ -177,8 +177,8 @@ fn the_first_date_after_the_bootstrap_has_rows_in_every_table() {
             .find(|&d| d > window.end)
             .expect("a date after the bootstrap");
         for table in TableId::in_phase_order(Phase::Precompute) {
-            let n = int(
-                lake,
+            let n = int_on(
+                &engine,
                 &format!(
                     "SELECT CAST(count(*) AS BIGINT) FROM {table} WHERE {} = DATE '{first}'",
                     table.def().date_column.expect("dated")
@@ -187,8 +187,8 @@ fn the_first_date_after_the_bootstrap_has_rows_in_every_table() {
             // No player has 10 games yet, so the shot-zone profile is owed
             // only by failures (EXPECTED_INCOMPLETE), and says so.
             if table == TableId::PlayerShotZoneAnalysis {
-                let expected = int(
-                    lake,
+                let expected = int_on(
+                    &engine,
                     &format!(
                         "SELECT CAST(count(*) AS BIGINT) FROM nba_processing.processing_failures \
                          WHERE table_name = '{}' AND analysis_date = DATE '{first}' \

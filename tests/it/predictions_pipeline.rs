@@ -10,7 +10,7 @@ use backcourt::lake::{Lake, WriteScope};
 use backcourt::predictions::{self, model};
 use backcourt::registry::{ColumnType, Producer, TableId};
 
-use crate::util::{copy_lake, files, int, predictions_league, rows};
+use crate::util::{copy_lake, files, int, int_on, predictions_league, rows, rows_on};
 
 const SYSTEMS: [&str; 5] = [
     "moving_average_baseline_v1",
@@ -22,22 +22,22 @@ const SYSTEMS: [&str; 5] = [
 
 #[test]
 fn every_system_predicts_or_fails_every_feature_row() {
-    let lake = predictions_league();
-    let features = int(
-        lake,
+    let engine = Engine::open(predictions_league()).expect("engine");
+    let features = int_on(
+        &engine,
         "SELECT CAST(count(*) AS BIGINT) FROM nba_predictions.ml_feature_store_v2",
     );
     assert!(features > 50_000, "{features} feature rows");
     for system in SYSTEMS {
-        let predicted = int(
-            lake,
+        let predicted = int_on(
+            &engine,
             &format!(
                 "SELECT CAST(count(*) AS BIGINT) FROM nba_predictions.player_prop_predictions \
                  WHERE system_id = '{system}'"
             ),
         );
-        let failed = int(
-            lake,
+        let failed = int_on(
+            &engine,
             &format!(
                 "SELECT CAST(count(*) AS BIGINT) FROM nba_processing.processing_failures \
                  WHERE table_name = 'player_prop_predictions' AND entity_id LIKE '%/{system}'"
@@ -49,13 +49,13 @@ fn every_system_predicts_or_fails_every_feature_row() {
             // model (nothing before the league's first date) may fail.
             "similarity_balanced_v1" => assert!(failed > 0 && failed < features / 2),
             "gbm_points_v1" => {
-                let first = rows(
-                    lake,
+                let first = rows_on(
+                    &engine,
                     "SELECT DISTINCT analysis_date FROM nba_processing.processing_failures \
                      WHERE table_name = 'player_prop_predictions' AND entity_id LIKE '%/gbm_points_v1'",
                 );
-                let earliest = rows(
-                    lake,
+                let earliest = rows_on(
+                    &engine,
                     "SELECT min(game_date) FROM nba_predictions.ml_feature_store_v2",
                 );
                 assert_eq!(first, earliest, "the model lacks only the first date");
@@ -65,8 +65,8 @@ fn every_system_predicts_or_fails_every_feature_row() {
     }
     // No placeholder line: a row has a line exactly when Phase 3 had one,
     // and NO_LINE exactly when it had none.
-    let inconsistent = int(
-        lake,
+    let inconsistent = int_on(
+        &engine,
         "SELECT CAST(count(*) AS BIGINT) FROM nba_predictions.player_prop_predictions p \
          LEFT JOIN nba_analytics.upcoming_player_game_context u USING (player_lookup, game_id) \
          WHERE p.current_points_line IS DISTINCT FROM u.current_points_line \
@@ -74,8 +74,8 @@ fn every_system_predicts_or_fails_every_feature_row() {
     );
     assert_eq!(inconsistent, 0);
     // The margin is the stored prediction's, so a reader can recompute it.
-    let margins_off = int(
-        lake,
+    let margins_off = int_on(
+        &engine,
         "SELECT CAST(count(*) AS BIGINT) FROM nba_predictions.player_prop_predictions \
          WHERE line_margin IS DISTINCT FROM round(predicted_points - current_points_line, 2)",
     );
@@ -342,9 +342,12 @@ fn changing_the_games_on_or_after_a_date_changes_no_prediction_for_it() {
     }
     let engine = Engine::open(&lake).expect("engine");
     let calendar = Calendar::load(&engine).expect("calendar");
-    let all = ModelParams::historical(span);
-    backcourt::analytics::build(&engine, &all).expect("Phase 3");
-    backcourt::precompute::build(&engine, &calendar, &all).expect("Phase 4");
+    // Phases 3 and 4 up to D, in a lake that holds the changed later dates: a window that
+    // read past its date would carry the change into D's features.
+    let through_d =
+        ModelParams::historical(backcourt::dates::DateRange::new(span.start, d).expect("range"));
+    backcourt::analytics::build(&engine, &through_d).expect("Phase 3");
+    backcourt::precompute::build(&engine, &calendar, &through_d).expect("Phase 4");
     let changed_points = int(
         &lake,
         &format!(

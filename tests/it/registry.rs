@@ -15,7 +15,7 @@ use backcourt::lake::Lake;
 use backcourt::predictions::{inputs, kernel_columns, KERNEL_TABLE};
 use backcourt::registry::{ColumnType, Producer, TableId};
 
-use crate::util::{date, int, predictions_league, tempdir};
+use crate::util::{date, predictions_league, tempdir};
 
 /// The columns a model may write beside its table's: the failure side of
 /// its output, which the engine moves to `processing_failures`.
@@ -208,13 +208,13 @@ fn every_computed_table_writes_exactly_its_declared_columns() {
 
 #[test]
 fn every_declared_bound_holds_on_the_built_league() {
-    let lake = predictions_league();
+    let engine = Engine::open(predictions_league()).expect("engine");
     let mut broken = Vec::new();
     for table in computed() {
         for b in table.def().bounds {
             let column = b.column;
-            let present = int(
-                lake,
+            let present = crate::util::int_on(
+                &engine,
                 &format!("SELECT count({column})::BIGINT FROM {table}"),
             );
             if present == 0 {
@@ -223,16 +223,16 @@ fn every_declared_bound_holds_on_the_built_league() {
                 ));
                 continue;
             }
-            let outside = int(
-                lake,
+            let outside = crate::util::int_on(
+                &engine,
                 &format!(
                     "SELECT count(*)::BIGINT FROM {table} WHERE {column} NOT BETWEEN {} AND {}",
                     b.min, b.max
                 ),
             );
             if outside > 0 {
-                let seen = crate::util::rows(
-                    lake,
+                let seen = crate::util::rows_on(
+                    &engine,
                     &format!("SELECT CAST(min({column}) AS VARCHAR), CAST(max({column}) AS VARCHAR) FROM {table}"),
                 );
                 broken.push(format!(

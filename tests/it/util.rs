@@ -181,17 +181,23 @@ pub fn lake_with(tables: &[(TableId, &str)]) -> (tempfile::TempDir, Lake) {
     (dir, lake)
 }
 
-/// Runs `sql` over `lake`.
+/// Runs `sql` over `lake`, in a session of its own.
+///
+/// Opening a session lists every table's partitions: about 2 s on the
+/// four-season league. A test asking many questions of one lake asks them
+/// of one session, through the `_on` forms ([`int_on`], [`rows_on`]).
 pub fn query(lake: &Lake, sql: &str) -> Vec<RecordBatch> {
-    Engine::open(lake)
-        .expect("engine")
-        .query(sql)
-        .unwrap_or_else(|e| panic!("{e}\n{sql}"))
+    query_on(&Engine::open(lake).expect("engine"), sql)
+}
+
+/// Runs `sql` in `engine`'s session.
+pub fn query_on(engine: &Engine, sql: &str) -> Vec<RecordBatch> {
+    engine.query(sql).unwrap_or_else(|e| panic!("{e}\n{sql}"))
 }
 
 /// The single value of `sql`, whose one column has Arrow type `T`.
-fn scalar<T: ArrowPrimitiveType>(lake: &Lake, sql: &str, type_name: &str) -> T::Native {
-    let b = query(lake, sql);
+fn scalar<T: ArrowPrimitiveType>(engine: &Engine, sql: &str, type_name: &str) -> T::Native {
+    let b = query_on(engine, sql);
     let b = b
         .iter()
         .find(|b| b.num_rows() > 0)
@@ -206,18 +212,28 @@ fn scalar<T: ArrowPrimitiveType>(lake: &Lake, sql: &str, type_name: &str) -> T::
 
 /// The single BIGINT result of `sql` (cast in the SQL).
 pub fn int(lake: &Lake, sql: &str) -> i64 {
-    scalar::<Int64Type>(lake, sql, "BIGINT")
+    int_on(&Engine::open(lake).expect("engine"), sql)
+}
+
+/// [`int`] in `engine`'s session.
+pub fn int_on(engine: &Engine, sql: &str) -> i64 {
+    scalar::<Int64Type>(engine, sql, "BIGINT")
 }
 
 /// The single DOUBLE result of `sql` (cast in the SQL).
 pub fn float(lake: &Lake, sql: &str) -> f64 {
-    scalar::<Float64Type>(lake, sql, "DOUBLE")
+    scalar::<Float64Type>(&Engine::open(lake).expect("engine"), sql, "DOUBLE")
 }
 
 /// The rows of `sql` rendered as strings, one Vec per row (for messages).
 pub fn rows(lake: &Lake, sql: &str) -> Vec<Vec<String>> {
+    rows_on(&Engine::open(lake).expect("engine"), sql)
+}
+
+/// [`rows`] in `engine`'s session.
+pub fn rows_on(engine: &Engine, sql: &str) -> Vec<Vec<String>> {
     let mut out = Vec::new();
-    for b in query(lake, sql) {
+    for b in query_on(engine, sql) {
         let b = backcourt::conform::with_offset_zones(&b);
         for r in 0..b.num_rows() {
             out.push(
