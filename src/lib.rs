@@ -31,3 +31,29 @@ pub mod precompute;
 pub mod predictions;
 pub mod registry;
 pub mod sql_functions;
+
+/// An error and its causes, each once, joined by ": ". Library errors carry
+/// their source in their own message as well as in `source()`, so walking
+/// the chain naively prints every cause twice; a cause the text so far
+/// already ends with is skipped. So is DuckDB's C-level error code ("Error
+/// code 1: Unknown error code"), which the duckdb crate chains under every
+/// failure and which says nothing the message before it does not.
+pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = String::new();
+    let mut next = Some(err);
+    while let Some(cause) = next {
+        next = cause.source();
+        if cause.is::<duckdb::ffi::Error>() {
+            continue;
+        }
+        let cause = cause.to_string();
+        if text.ends_with(&cause) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&cause);
+    }
+    text
+}

@@ -19,32 +19,8 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("backcourt: {}", chain_text(&err));
+            eprintln!("backcourt: {}", backcourt::error_chain(err.as_ref()));
             ExitCode::from(cli::exit_code(&err))
         }
     }
-}
-
-/// The error and its causes, each once. Library errors carry their source in
-/// their own message as well as in `source()`, so `{:#}` would print every
-/// cause twice; a cause the text so far already ends with is skipped. So is
-/// DuckDB's C-level error code ("Error code 1: Unknown error code"), which
-/// the duckdb crate chains under every failure and which says nothing the
-/// message before it does not.
-fn chain_text(err: &anyhow::Error) -> String {
-    let mut text = String::new();
-    for cause in err.chain() {
-        if cause.is::<duckdb::ffi::Error>() {
-            continue;
-        }
-        let cause = cause.to_string();
-        if text.ends_with(&cause) {
-            continue;
-        }
-        if !text.is_empty() {
-            text.push_str(": ");
-        }
-        text.push_str(&cause);
-    }
-    text
 }

@@ -558,22 +558,9 @@ fn pass(
         },
         _ => ModelParams::historical(range),
     };
-    let error_text = |e: &dyn std::error::Error| {
-        let mut text = e.to_string();
-        let mut source = e.source();
-        while let Some(s) = source {
-            let s_text = s.to_string();
-            if !text.ends_with(&s_text) {
-                text.push_str(": ");
-                text.push_str(&s_text);
-            }
-            source = s.source();
-        }
-        text
-    };
     if let Producer::Kernel { .. } = table.def().producer {
         let build = crate::predictions::predict(engine, ctx.calendar, &params)
-            .map_err(|e| error_text(&e))?;
+            .map_err(|e| crate::error_chain(&e))?;
         let write: f64 = build.tables.iter().map(|t| t.write_seconds).sum();
         let tables: f64 = build.tables.iter().map(|t| t.seconds).sum();
         Ok(PassTimes {
@@ -599,7 +586,7 @@ fn pass(
     } else {
         let build = engine
             .build_table(table, &params)
-            .map_err(|e| error_text(&e))?;
+            .map_err(|e| crate::error_chain(&e))?;
         Ok(PassTimes {
             read: 0.0,
             compute: build.seconds - build.write_seconds,

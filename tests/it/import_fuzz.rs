@@ -13,7 +13,7 @@
 //!
 //! - a refused case ends in an error, never a panic, whose text names the
 //!   table, the column and the row or file where they apply, which the
-//!   command line maps to exit 2 ([`ImportError::is_bad_input`]), and the
+//!   command line maps to exit 2 (`backcourt::import::Error::is_bad_input`), and the
 //!   lake's files (paths and bytes) are the same before and after;
 //! - an accepted case lands every table: the lake holds exactly the rows
 //!   given, conformed to the registry.
@@ -40,7 +40,7 @@ use arrow::compute::{cast, interleave};
 use arrow::datatypes::{DataType, Field, Int32Type, TimeUnit};
 use arrow::util::display::array_value_to_string;
 use backcourt::conform::{conform_batch, with_offset_zones};
-use backcourt::import::{import, Error as ImportError};
+use backcourt::import::import;
 use backcourt::lake::Lake;
 use backcourt::registry::{ColumnType, Producer, TableId};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -1279,21 +1279,6 @@ fn write_export(files: &[ExportFile], dir: &Path) {
     }
 }
 
-/// The error and its causes, as one line.
-fn error_text(err: &ImportError) -> String {
-    let mut text = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(s) = source {
-        let s_text = s.to_string();
-        if !text.ends_with(&s_text) {
-            text.push_str(": ");
-            text.push_str(&s_text);
-        }
-        source = s.source();
-    }
-    text
-}
-
 /// Whether `text` says `row {row}` (and not row 12 for row 1).
 fn names_row(text: &str, row: usize) -> bool {
     let needle = format!("row {row}");
@@ -1510,7 +1495,7 @@ fn run_in_process(
         (Expect::Accept, Ok(Err(e))) => {
             tally.fail(
                 case.kind,
-                format!("{label}: refused: {:.400}", error_text(&e)),
+                format!("{label}: refused: {:.400}", backcourt::error_chain(&e)),
             );
         }
         (Expect::Accept, Ok(Ok(_))) => {
@@ -1527,7 +1512,7 @@ fn run_in_process(
         (Expect::Either { .. }, Ok(Ok(_))) => tally.accepted += 1,
         (_, Ok(Err(e))) => {
             tally.rejected += 1;
-            let text = error_text(&e);
+            let text = backcourt::error_chain(&e);
             let refusals = tally
                 .refusals
                 .entry(case.kind)
