@@ -13,6 +13,7 @@
 //! and later runs keep them ([`super::plan::kept_live`]): the run after the
 //! games grades the predictions that were made before tip-off.
 
+use arrow::datatypes::{Date32Type, Int64Type};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::plan::{DateSpec, Selection};
@@ -33,6 +34,8 @@ pub enum LiveError {
     },
     #[error("every game on {date} is final in nba_raw.nbac_schedule: a live run predicts games not yet played; `backcourt run --dates {date}` computes the date from its results")]
     AllFinal { date: NaiveDate },
+    #[error("DuckDB gave no date for today in America/New_York")]
+    NoToday,
     #[error(transparent)]
     Engine(#[from] crate::engine::Error),
 }
@@ -50,17 +53,10 @@ pub fn tables() -> Vec<TableId> {
 
 /// Today's date in US-Eastern, where the league's game dates are kept.
 pub fn today(engine: &Engine) -> Result<NaiveDate, LiveError> {
-    let batches = engine.query("SELECT CAST(timezone('America/New_York', now()) AS DATE) AS d")?;
-    let day = batches
-        .first()
-        .and_then(|b| {
-            b.column(0)
-                .as_any()
-                .downcast_ref::<arrow::array::Date32Array>()
-                .and_then(|a| a.value_as_date(0))
-        })
-        .expect("DuckDB returns today's date");
-    Ok(day)
+    let days = engine
+        .scalar::<Date32Type>("SELECT CAST(timezone('America/New_York', now()) AS DATE)")?
+        .ok_or(LiveError::NoToday)?;
+    Ok(crate::dates::date32_to_date(days))
 }
 
 /// Checks that `date` has games still to be played.
@@ -69,18 +65,11 @@ pub fn check_slate(engine: &Engine, calendar: &Calendar, date: NaiveDate) -> Res
         let next = calendar.game_dates().find(|d| *d > date);
         return Err(LiveError::NoGames { date, next });
     }
-    let unplayed = engine.query(&format!(
-        "SELECT count(*) FROM nba_raw.nbac_schedule \
-         WHERE game_date = DATE '{date}' AND coalesce(game_status, 1) <> 3"
-    ))?;
-    let unplayed = unplayed
-        .first()
-        .and_then(|b| {
-            b.column(0)
-                .as_any()
-                .downcast_ref::<arrow::array::Int64Array>()
-                .map(|a| a.value(0))
-        })
+    let unplayed = engine
+        .scalar::<Int64Type>(&format!(
+            "SELECT CAST(count(*) AS BIGINT) FROM nba_raw.nbac_schedule \
+             WHERE game_date = DATE '{date}' AND coalesce(game_status, 1) <> 3"
+        ))?
         .unwrap_or(0);
     if unplayed == 0 {
         return Err(LiveError::AllFinal { date });

@@ -60,6 +60,12 @@ pub enum Error {
         #[source]
         source: crate::failures::UnknownCategory,
     },
+    #[error("engine: {sql}: expected one {expected} value, got a column of type {found}")]
+    NotScalar {
+        sql: String,
+        expected: &'static str,
+        found: String,
+    },
     #[error("engine: an Arrow column of type {0} cannot be handed to SQL")]
     UnsupportedType(String),
     #[error(transparent)]
@@ -499,6 +505,29 @@ impl<'l> Engine<'l> {
             })?
             .collect();
         Ok(batches)
+    }
+
+    /// The first value of `sql`'s one column, whose Arrow type is `T`
+    /// (cast in the SQL): `None` when it returns no row or NULL.
+    pub fn scalar<T: arrow::datatypes::ArrowPrimitiveType>(
+        &self,
+        sql: &str,
+    ) -> Result<Option<T::Native>> {
+        let Some(b) = self.query(sql)?.into_iter().find(|b| b.num_rows() > 0) else {
+            return Ok(None);
+        };
+        let column = b.column(0);
+        let values = column
+            .as_primitive_opt::<T>()
+            .ok_or_else(|| Error::NotScalar {
+                sql: first_line(sql),
+                expected: std::any::type_name::<T>()
+                    .rsplit("::")
+                    .next()
+                    .unwrap_or("?"),
+                found: column.data_type().to_string(),
+            })?;
+        Ok(arrow::array::Array::is_valid(values, 0).then(|| values.value(0)))
     }
 
     /// Runs the model of `table` over `params.range` and returns its rows,
