@@ -79,18 +79,10 @@ impl Engine<'_> {
         if let Some(t) = memos.tables.get(&key) {
             return Ok(t.clone());
         }
-        // A memo of the same macro and range over other inputs is stale.
-        let stale: Vec<Key> = memos
-            .tables
-            .keys()
-            .filter(|(n, r, _)| *n == name && *r == range)
-            .cloned()
-            .collect();
-        for k in stale {
-            if let Some(t) = memos.tables.remove(&k) {
-                self.execute_batch(&format!("DROP TABLE IF EXISTS {t}"))?;
-            }
-        }
+        // A memo over other inputs is never read again, but is not dropped:
+        // a fork may have been handed its name and not yet run its query.
+        // Inputs change within a session only when it writes a feed, so few
+        // memos ever accumulate.
         memos.made += 1;
         let memo = format!(
             "{}.main.{}",

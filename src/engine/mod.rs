@@ -63,7 +63,7 @@ pub enum Error {
     #[error("engine: {sql}: expected one {expected} value, got a column of type {found}")]
     NotScalar {
         sql: String,
-        expected: &'static str,
+        expected: String,
         found: String,
     },
     #[error("engine: an Arrow column of type {0} cannot be handed to SQL")]
@@ -521,10 +521,7 @@ impl<'l> Engine<'l> {
             .as_primitive_opt::<T>()
             .ok_or_else(|| Error::NotScalar {
                 sql: first_line(sql),
-                expected: std::any::type_name::<T>()
-                    .rsplit("::")
-                    .next()
-                    .unwrap_or("?"),
+                expected: T::DATA_TYPE.to_string(),
                 found: column.data_type().to_string(),
             })?;
         Ok(arrow::array::Array::is_valid(values, 0).then(|| values.value(0)))
