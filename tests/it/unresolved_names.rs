@@ -55,9 +55,9 @@ fn a_feed_rewritten_within_the_session_is_resolved_afresh() {
         .parse()
         .expect("date");
     let params = ModelParams::historical(day);
-    let unresolved = |engine: &Engine| {
+    let unresolved = || {
         rows(
-            engine.lake(),
+            &lake,
             "SELECT source_lookup FROM nba_processing.unresolved_names ORDER BY 1",
         )
     };
@@ -67,7 +67,7 @@ fn a_feed_rewritten_within_the_session_is_resolved_afresh() {
     engine
         .build_table(TableId::UnresolvedNames, &params)
         .expect("unresolved_names");
-    assert_eq!(unresolved(&engine), [["athompson"], ["jordanhawkins"]]);
+    assert_eq!(unresolved(), [["athompson"], ["jordanhawkins"]]);
 
     // The book renames Jordan Hawkins: a new spelling no one answers to.
     let renamed = engine
@@ -86,7 +86,7 @@ fn a_feed_rewritten_within_the_session_is_resolved_afresh() {
         .build_table(TableId::UnresolvedNames, &params)
         .expect("unresolved_names again");
     assert_eq!(
-        unresolved(&engine),
+        unresolved(),
         [["athompson"], ["jordanhawkinssr"]],
         "the rewritten feed's names"
     );

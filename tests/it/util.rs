@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 use std::sync::{Arc, OnceLock};
 
 use arrow::array::{
-    new_null_array, Array, ArrayRef, AsArray, Date32Array, Int32Array, RecordBatch, StringArray,
+    new_null_array, Array, ArrayRef, Date32Array, Int32Array, RecordBatch, StringArray,
 };
 use arrow::datatypes::{ArrowPrimitiveType, Float64Type, Int64Type};
 use backcourt::analytics;
@@ -195,19 +195,13 @@ pub fn query_on(engine: &Engine, sql: &str) -> Vec<RecordBatch> {
     engine.query(sql).unwrap_or_else(|e| panic!("{e}\n{sql}"))
 }
 
-/// The single value of `sql`, whose one column has Arrow type `T`.
-fn scalar<T: ArrowPrimitiveType>(engine: &Engine, sql: &str, type_name: &str) -> T::Native {
-    let b = query_on(engine, sql);
-    let b = b
-        .iter()
-        .find(|b| b.num_rows() > 0)
-        .unwrap_or_else(|| panic!("no rows: {sql}"));
-    let c = b
-        .column(0)
-        .as_primitive_opt::<T>()
-        .unwrap_or_else(|| panic!("not {type_name}: {sql}"));
-    assert!(c.is_valid(0), "NULL: {sql}");
-    c.value(0)
+/// The single value of `sql`, whose one column has Arrow type `T`
+/// ([`Engine::scalar`]); a test fails on no row or NULL.
+fn scalar<T: ArrowPrimitiveType>(engine: &Engine, sql: &str) -> T::Native {
+    engine
+        .scalar::<T>(sql)
+        .unwrap_or_else(|e| panic!("{e}\n{sql}"))
+        .unwrap_or_else(|| panic!("no rows or NULL: {sql}"))
 }
 
 /// The single BIGINT result of `sql` (cast in the SQL).
@@ -217,12 +211,12 @@ pub fn int(lake: &Lake, sql: &str) -> i64 {
 
 /// [`int`] in `engine`'s session.
 pub fn int_on(engine: &Engine, sql: &str) -> i64 {
-    scalar::<Int64Type>(engine, sql, "BIGINT")
+    scalar::<Int64Type>(engine, sql)
 }
 
 /// The single DOUBLE result of `sql` (cast in the SQL).
 pub fn float(lake: &Lake, sql: &str) -> f64 {
-    scalar::<Float64Type>(&Engine::open(lake).expect("engine"), sql, "DOUBLE")
+    scalar::<Float64Type>(&Engine::open(lake).expect("engine"), sql)
 }
 
 /// The rows of `sql` rendered as strings, one Vec per row (for messages).
