@@ -22,12 +22,7 @@ use backcourt::predictions::{kernel, model};
 use backcourt::registry::TableId;
 
 fn one_season() -> GenerateConfig {
-    GenerateConfig {
-        seasons: vec!["2024-25".parse::<Season>().expect("season")],
-        seed: 7,
-        scheduled_last_day: false,
-        realistic: false,
-    }
+    GenerateConfig::new(vec!["2024-25".parse::<Season>().expect("season")], 7)
 }
 
 fn generator(c: &mut Criterion) {

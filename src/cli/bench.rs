@@ -72,12 +72,7 @@ pub fn cmd_bench(args: &BenchArgs, json: bool) -> Result<()> {
         seasons[seasons.len() - 1],
         args.seed
     );
-    let league = fixtures::generate(&GenerateConfig {
-        seasons,
-        seed: args.seed,
-        scheduled_last_day: false,
-        realistic: false,
-    });
+    let league = fixtures::generate(&GenerateConfig::new(seasons, args.seed));
 
     // The peak is sampled when a stage is pushed: after the raw write, and
     // after the whole run. The per-phase rows are parts of that run, so

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 use arrow::array::RecordBatch;
+use chrono::NaiveDate;
 use clap::{Args as ClapArgs, Subcommand};
 
 use backcourt::calendar::{parse_seasons, Calendar, GameKind, Season};
@@ -15,7 +16,7 @@ use backcourt::lake::{Lake, WriteStats};
 use backcourt::registry::{Producer, TableId};
 
 use super::config::LakeRoot;
-use super::output::{print_batches, record_batch};
+use super::output::{print_batches, record_batch, UsageError};
 
 #[derive(Debug, ClapArgs)]
 pub(super) struct DemoArgs {
@@ -51,6 +52,11 @@ pub(super) struct GenerateArgs {
     /// built from "Last, First", and no play-by-play for the last season.
     #[arg(long)]
     realistic: bool,
+    /// End the league after this date (inclusive): the seasons' first weeks
+    /// only, each date exactly as in the whole league. Not before the last
+    /// season's opening night.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    through: Option<NaiveDate>,
 }
 
 /// The seasons of `--seasons`, in order.
@@ -62,31 +68,40 @@ fn parse_season_list(s: &str) -> Result<SeasonList, String> {
 }
 
 pub(super) fn cmd_generate(root: &LakeRoot, args: &GenerateArgs, json: bool) -> Result<()> {
+    let config = GenerateConfig {
+        scheduled_last_day: args.leave_last_day_scheduled,
+        realistic: args.realistic,
+        through: args.through,
+        ..args.league.config()
+    };
+    if let (Some(through), Some(&last)) = (config.through, config.seasons.last()) {
+        let opening = fixtures::opening_night(last);
+        if through < opening {
+            return Err(UsageError(format!(
+                "--through {through} is before {last}'s opening night, {opening}"
+            ))
+            .into());
+        }
+    }
     let lake = root.open()?;
-    let (stats, _) = generate_into(
-        &lake,
-        &args.league,
-        args.leave_last_day_scheduled,
-        args.realistic,
-    )?;
+    let (stats, _) = generate_into(&lake, &config)?;
     print_batches(&[stats], json)
+}
+
+impl DemoArgs {
+    /// The whole, played league of these seasons and seed.
+    pub(super) fn config(&self) -> GenerateConfig {
+        GenerateConfig::new(self.seasons.0.clone(), self.seed)
+    }
 }
 
 /// Generates and writes the league; returns per-table write stats and timings.
 pub(super) fn generate_into(
     lake: &Lake,
-    args: &DemoArgs,
-    scheduled_last_day: bool,
-    realistic: bool,
+    config: &GenerateConfig,
 ) -> Result<(RecordBatch, [f64; 2])> {
-    let config = GenerateConfig {
-        seasons: args.seasons.0.clone(),
-        seed: args.seed,
-        scheduled_last_day,
-        realistic,
-    };
     let t = Instant::now();
-    let league = fixtures::generate(&config);
+    let league = fixtures::generate(config);
     let generated = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let written = fixtures::write(lake, &league)
