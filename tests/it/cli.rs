@@ -82,6 +82,15 @@ fn usage_errors_exit_2() {
         &["query"],
         &["fixtures", "generate", "--seasons", "2024-27"],
         &["fixtures", "generate", "--seasons", "2024-25..2023-24"],
+        // Before the last season's opening night: a league ended early must end in its last season.
+        &[
+            "fixtures",
+            "generate",
+            "--seasons",
+            "2023-24",
+            "--through",
+            "2023-10-23",
+        ],
         &["demo", "--seed", "seven"],
         &["export"],
         &["export", "--project", "p", "--staging", "s3://b/p"],
@@ -114,6 +123,19 @@ fn usage_errors_exit_2() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert!(!stderr(&out).is_empty(), "{args:?}: no message");
     }
+    let out = run(
+        &lake,
+        &[
+            "fixtures",
+            "generate",
+            "--seasons",
+            "2023-24",
+            "--through",
+            "2023-10-23",
+        ],
+    );
+    assert!(stderr(&out).contains("2023-10-24"), "{}", stderr(&out));
+    assert!(!lake.join("nba_raw").exists(), "nothing written");
     let out = run(&lake, &["fixtures", "generate", "--seasons", "2024-27"]);
     assert!(stderr(&out).contains("2024-27"), "{}", stderr(&out));
     assert!(!lake.exists(), "a usage error created the lake");

@@ -19,7 +19,7 @@ use backcourt::registry::{Producer, TableId};
 
 use crate::util::{
     bin, copy_lake, create_s3_bucket, date, emulators, files, range_seed, schedule, season_league,
-    show, tempdir, unique_name, Emulators, OUTPUTS, RAW_DIRS,
+    show, tempdir, unique_name, Emulators, OUTPUTS, RAW_DIRS, SEASON_GENERATE,
 };
 
 /// Objects by path relative to a lake root, with their bytes.
@@ -415,7 +415,8 @@ fn generate_local(dir: &Path, seed: u64) {
     let out = bin()
         .arg("--lake")
         .arg(dir)
-        .args(["fixtures", "generate", "--seasons", "2023-24", "--seed"])
+        .args(SEASON_GENERATE)
+        .arg("--seed")
         .arg(seed.to_string())
         .output()
         .expect("run backcourt");
@@ -425,7 +426,8 @@ fn generate_local(dir: &Path, seed: u64) {
 /// The same, into the bucket lake `root` with its cache below `cache`.
 fn generate_s3_cmd(root: &str, cache: &Path, seed: u64) -> Command {
     let mut cmd = backcourt(root, cache);
-    cmd.args(["fixtures", "generate", "--seasons", "2023-24", "--seed"])
+    cmd.args(SEASON_GENERATE)
+        .arg("--seed")
         .arg(seed.to_string())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
@@ -540,7 +542,7 @@ fn a_bucket_lake_reads_back_through_another_machines_cache() {
     // generator's files (their bytes are checked through cache B below,
     // which fetches every object).
     let generate = backcourt(&root, cache_a.path())
-        .args(["fixtures", "generate", "--seasons", "2023-24"])
+        .args(SEASON_GENERATE)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -730,7 +732,7 @@ fn the_runner_on_s3_writes_the_local_runners_bytes() {
     });
     let cache = tempdir();
     let out = backcourt(&root, cache.path())
-        .args(["fixtures", "generate", "--seasons", "2023-24"])
+        .args(SEASON_GENERATE)
         .output()
         .expect("run backcourt");
     assert!(out.status.success(), "generate: {}", show(&out));

@@ -150,12 +150,10 @@ fn rewriting_identical_rows_gives_identical_bytes_in_any_order() {
 /// One generated season in a fresh lake.
 fn generate_season(seed: u64) -> (tempfile::TempDir, League) {
     let dir = tempdir();
-    let league = fixtures::generate(&GenerateConfig {
-        seasons: parse_seasons("2023-24").expect("season"),
+    let league = fixtures::generate(&GenerateConfig::new(
+        parse_seasons("2023-24").expect("season"),
         seed,
-        scheduled_last_day: false,
-        realistic: false,
-    });
+    ));
     fixtures::write(&open(dir.path()), &league).expect("write league");
     (dir, league)
 }

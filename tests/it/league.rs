@@ -780,3 +780,57 @@ fn the_generator_can_leave_the_last_day_scheduled() {
         ) > 0
     );
 }
+
+/// Every dated raw table of `league`, concatenated, with only the rows dated `last` or before.
+fn dated_rows_through(
+    league: &backcourt::fixtures::League,
+    last: chrono::NaiveDate,
+) -> Vec<(TableId, arrow::array::RecordBatch)> {
+    use arrow::array::{BooleanArray, Date32Array};
+    let last = backcourt::dates::date_to_date32(last);
+    league
+        .tables
+        .iter()
+        .filter_map(|(table, batches)| {
+            let column = table.def().date_column?;
+            let schema = batches.first()?.schema();
+            let all = arrow::compute::concat_batches(&schema, batches).expect("concat");
+            let dates = all
+                .column_by_name(column)
+                .expect("date column")
+                .as_any()
+                .downcast_ref::<Date32Array>()
+                .expect("DATE");
+            let keep: BooleanArray = dates.iter().map(|d| d.map(|d| d <= last)).collect();
+            Some((
+                *table,
+                arrow::compute::filter_record_batch(&all, &keep).expect("filter"),
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn a_league_ended_early_holds_the_whole_leagues_rows_up_to_its_end() {
+    use backcourt::fixtures::{generate, GenerateConfig};
+    let through = chrono::NaiveDate::from_ymd_opt(2023, 12, 20).expect("date");
+    let whole = GenerateConfig::new(
+        backcourt::calendar::parse_seasons("2022-23..2023-24").expect("seasons"),
+        7,
+    );
+    let early = generate(&GenerateConfig {
+        through: Some(through),
+        ..whole.clone()
+    });
+    assert_eq!(early.span.end, through, "2023-12-20 is a game date");
+    let expected = dated_rows_through(&generate(&whole), through);
+    let got = dated_rows_through(&early, chrono::NaiveDate::MAX);
+    assert_eq!(
+        got.iter().map(|(t, _)| *t).collect::<Vec<_>>(),
+        expected.iter().map(|(t, _)| *t).collect::<Vec<_>>()
+    );
+    for ((table, got), (_, expected)) in got.iter().zip(&expected) {
+        assert!(expected.num_rows() > 0, "{table} has rows up to {through}");
+        assert!(got == expected, "{table}: the early league's rows differ");
+    }
+}

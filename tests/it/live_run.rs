@@ -11,7 +11,7 @@ use backcourt::lake::Lake;
 use backcourt::registry::TableId;
 use chrono::NaiveDate;
 
-use crate::util::{files, int, root, rows, run, season_league, show, tempdir};
+use crate::util::{files, int, root, rows, run, season_league, show, tempdir, SEASON_GENERATE};
 
 /// `table`'s ledger entry for `day`: its `live_as_of`, if it has an entry.
 fn live_as_of(lake: &Lake, table: TableId, day: NaiveDate) -> Option<Option<String>> {
@@ -39,13 +39,7 @@ fn a_live_run_predicts_the_scheduled_slate_and_the_run_after_the_games_grades_it
     let dir = tempdir();
     let out = run(
         dir.path(),
-        &[
-            "fixtures",
-            "generate",
-            "--seasons",
-            "2023-24",
-            "--leave-last-day-scheduled",
-        ],
+        &[&SEASON_GENERATE[..], &["--leave-last-day-scheduled"]].concat(),
     );
     assert!(out.status.success(), "generate: {}", show(&out));
     let lake = Lake::open(dir.path().to_str().expect("utf-8")).expect("lake");

@@ -282,10 +282,8 @@ pub fn live_season() -> &'static LiveSeason {
         let dir = tempdir();
         let lake = Lake::open(dir.path().to_str().expect("utf-8")).expect("lake");
         let league = fixtures::generate(&GenerateConfig {
-            seasons: parse_seasons("2023-24").expect("season"),
-            seed: 11,
             scheduled_last_day: true,
-            realistic: false,
+            ..GenerateConfig::new(parse_seasons("2023-24").expect("season"), 11)
         });
         fixtures::write(&lake, &league).expect("write");
         let day = league.span.end;
