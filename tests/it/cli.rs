@@ -71,6 +71,17 @@ fn help_lists_every_subcommand() {
     assert!(stdout(&out).contains("generate"), "{}", stdout(&out));
 }
 
+/// A `--through` before the last season's opening night (2023-10-24): a league ended early must
+/// end in its last season.
+const THROUGH_TOO_EARLY: &[&str] = &[
+    "fixtures",
+    "generate",
+    "--seasons",
+    "2023-24",
+    "--through",
+    "2023-10-23",
+];
+
 #[test]
 fn usage_errors_exit_2() {
     let dir = tempdir();
@@ -82,15 +93,7 @@ fn usage_errors_exit_2() {
         &["query"],
         &["fixtures", "generate", "--seasons", "2024-27"],
         &["fixtures", "generate", "--seasons", "2024-25..2023-24"],
-        // Before the last season's opening night: a league ended early must end in its last season.
-        &[
-            "fixtures",
-            "generate",
-            "--seasons",
-            "2023-24",
-            "--through",
-            "2023-10-23",
-        ],
+        THROUGH_TOO_EARLY,
         &["demo", "--seed", "seven"],
         &["export"],
         &["export", "--project", "p", "--staging", "s3://b/p"],
@@ -123,17 +126,7 @@ fn usage_errors_exit_2() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert!(!stderr(&out).is_empty(), "{args:?}: no message");
     }
-    let out = run(
-        &lake,
-        &[
-            "fixtures",
-            "generate",
-            "--seasons",
-            "2023-24",
-            "--through",
-            "2023-10-23",
-        ],
-    );
+    let out = run(&lake, THROUGH_TOO_EARLY);
     assert!(stderr(&out).contains("2023-10-24"), "{}", stderr(&out));
     assert!(!lake.join("nba_raw").exists(), "nothing written");
     let out = run(&lake, &["fixtures", "generate", "--seasons", "2024-27"]);

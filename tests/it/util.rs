@@ -372,7 +372,8 @@ pub fn show(out: &Output) -> String {
 }
 
 /// Where the tests' 2023-24 league ends: eight weeks, enough for every
-/// bootstrap window and the runner's ranges, at a fifth of the season's cost.
+/// bootstrap window and the runner's ranges, without the rest of the season
+/// to render, write and (on the emulators) upload.
 pub const SEASON_THROUGH: &str = "2023-12-20";
 
 /// The arguments that generate the tests' 2023-24 league, through
